@@ -1,4 +1,5 @@
-import { hello } from '@one-data/service-kit';
-import Fastify from 'fastify';
-const app = Fastify();
-console.log(hello(), typeof app);
+import { runService } from '@one-data/service-kit';
+import { SERVICE_NAME, buildApp } from './app.js';
+import { DataApiConfigSchema } from './config.js';
+
+await runService({ name: SERVICE_NAME, configSchema: DataApiConfigSchema, build: (config) => buildApp(config) });

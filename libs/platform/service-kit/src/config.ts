@@ -1,0 +1,104 @@
+import { Type, type Static, type TObject, type TProperties } from 'typebox';
+import { Value } from 'typebox/value';
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+  { default: 'info' },
+);
+
+/** Variables every service reads, named the same everywhere. */
+export const CommonConfigProperties = {
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+    default: 'development',
+  }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  LOG_LEVEL: LogLevel,
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'redis://[user:password@]host:6379[/db]' })),
+  AUTH_MODE: Type.Union([Type.Literal('jwks'), Type.Literal('dev')], { default: 'jwks' }),
+  AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  AUTH_TENANT_CLAIM: Type.String({ minLength: 1, default: 'tenant_id' }),
+  AUTH_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** Comma-separated allowed origins; empty disables CORS. `*` allows any origin. */
+  CORS_ORIGINS: Type.String({ default: '' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  /** How long `/ready` reports 503 before the server stops accepting, so endpoints are deregistered first. */
+  SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+  /** Upper bound for in-flight requests to finish once the server stops accepting. */
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 25_000 }),
+};
+
+export const DATABASE_URL = Type.String({
+  pattern: '^mysql://',
+  description: 'mysql://user:password@host:3306/database',
+});
+
+export const CommonConfigSchema = Type.Object(CommonConfigProperties);
+export type CommonConfig = Static<typeof CommonConfigSchema>;
+
+/** A service's config schema: the common variables plus its own. */
+export const defineConfig = <P extends TProperties>(own: P) =>
+  Type.Object({ ...CommonConfigProperties, ...own });
+
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid configuration for ${service}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const describe = (schema: TObject, name: string): string => {
+  const property = schema.properties[name] as { description?: string; pattern?: string } | undefined;
+  return property?.description ?? (property?.pattern ? `matching ${property.pattern}` : '');
+};
+
+/**
+ * Reads the service's configuration from environment variables, applying defaults and converting
+ * numbers and booleans. Fails with one error that lists every missing or invalid variable; values are
+ * never echoed, since many are secrets.
+ */
+export function loadConfig<S extends TObject>(
+  service: string,
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Static<S> {
+  const known = Object.fromEntries(
+    Object.keys(schema.properties)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const candidate = Value.Default(schema, Value.Convert(schema, known)) as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const error of Value.Errors(schema, candidate)) {
+    if (error.keyword === 'required') {
+      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
+      for (const name of missing) {
+        const hint = describe(schema, name);
+        problems.push(`${name} is required${hint ? ` (${hint})` : ''}`);
+      }
+    } else {
+      const name = error.instancePath.split('/')[1] ?? error.instancePath;
+      if (problems.some((problem) => problem.startsWith(`${name} `))) continue;
+      const hint = describe(schema, name);
+      problems.push(`${name} ${error.message}${hint ? ` (${hint})` : ''}`);
+    }
+  }
+  if (candidate['AUTH_MODE'] === 'jwks') {
+    for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) {
+      if (name in schema.properties && candidate[name] === undefined) {
+        problems.push(`${name} is required when AUTH_MODE=jwks`);
+      }
+    }
+  }
+  if (candidate['AUTH_MODE'] === 'dev' && candidate['NODE_ENV'] === 'production') {
+    problems.push('AUTH_MODE=dev is not allowed when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(service, problems);
+  return candidate as Static<S>;
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
+import { DEV_AUDIENCE, DEV_ISSUER, authPlugin, createTokenVerifier, type AuthPluginOptions, type TokenVerifier } from '@one-data/auth';
+import { healthPlugin } from '@one-data/health';
+import { metricsPlugin } from '@one-data/metrics';
+import type { CommonConfig } from './config.js';
+import { loggerOptions } from './logger.js';
+import { ProblemSchema, installProblemHandling } from './problem.js';
+
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface ServiceOptions {
+  /** e.g. `data-api`; used in logs, metrics and the API document. */
+  name: string;
+  version: string;
+  description: string;
+  config: CommonConfig;
+  /** Where log lines go; defaults to stdout. Tests pass a stream to assert on what was logged. */
+  logStream?: DestinationStream;
+  /** API keys accepted besides JWTs (model-api's `/v1` keys). */
+  apiKeys?: AuthPluginOptions['apiKeys'];
+  /** A ready verifier, for callers that share one across app instances. */
+  tokenVerifier?: TokenVerifier;
+}
+
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** W3C trace context received from the caller, to pass on to downstream calls. */
+    traceparent: string | undefined;
+  }
+}
+
+/**
+ * The one Fastify factory every service uses: logging with request ids, problem+json errors,
+ * security headers, CORS, OpenAPI docs, metrics, health and authentication. The service then
+ * registers its own plugins and routes on the returned instance.
+ */
+export async function createService(options: ServiceOptions): Promise<ServiceApp> {
+  const { config } = options;
+  const app = Fastify({
+    logger: loggerOptions(options.name, config.LOG_LEVEL, options.logStream),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Longer than common load balancer idle timeouts, so the proxy closes idle connections, not us.
+    keepAliveTimeout: 72_000,
+    // While draining, requests on open connections are still served rather than refused.
+    return503OnClosing: false,
+    requestIdHeader: false,
+    // Probes and scrapes arrive every few seconds; logging each one would drown the real traffic.
+    logController: new LogController({
+      disableRequestLogging: (request) => QUIET_ROUTES.has(request.routeOptions.url ?? ''),
+    }),
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Every log line of a request carries the caller's trace id, so logs join up with traces.
+    childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
+      const traceparent = rawRequest.headers['traceparent'];
+      const traced = typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
+      return logger.child(traced ? { ...bindings, traceparent } : bindings, childOptions);
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('traceparent', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const traceparent = request.headers['traceparent'];
+    if (typeof traceparent === 'string' && TRACEPARENT.test(traceparent)) request.traceparent = traceparent;
+  });
+
+  // JSON APIs only: anything else is a 415, not a string body that fails validation later.
+  app.removeContentTypeParser('text/plain');
+  installProblemHandling(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  const origins = config.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+  if (origins.length > 0) {
+    await app.register(cors, { origin: origins.includes('*') ? true : origins, exposedHeaders: ['x-request-id'] });
+  }
+
+  // Every route documents the problem+json answers it can give, and operational routes need no token.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) {
+      route.config = { ...route.config, public: true };
+      return;
+    }
+    if (!route.schema || route.schema.hide) return;
+    route.schema.response = {
+      '4xx': { $ref: 'Problem#' },
+      '5xx': { $ref: 'Problem#' },
+      ...(route.schema.response as Record<string, unknown> | undefined),
+    };
+    if (route.config?.public) route.schema = { ...route.schema, security: [] };
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.name, version: options.version, description: options.description },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json['$id'] ?? `def-${index}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await app.register(metricsPlugin, { defaultLabels: { service: options.name } });
+  await app.register(healthPlugin);
+
+  const tokenVerifier =
+    options.tokenVerifier ??
+    (await createTokenVerifier({
+      mode: config.AUTH_MODE,
+      ...(config.AUTH_JWKS_URL === undefined ? {} : { jwksUrl: config.AUTH_JWKS_URL }),
+      // Configuration validation makes both mandatory with JWKS; the dev defaults match `npm run token`.
+      issuer: config.AUTH_ISSUER ?? DEV_ISSUER,
+      audience: config.AUTH_AUDIENCE ?? DEV_AUDIENCE,
+      ...(config.AUTH_CLIENT_ID === undefined ? {} : { clientId: config.AUTH_CLIENT_ID }),
+      tenantClaim: config.AUTH_TENANT_CLAIM,
+    }));
+  await app.register(authPlugin, {
+    verifier: tokenVerifier,
+    ...(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
+  });
+
+  return app;
+}

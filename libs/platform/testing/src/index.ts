@@ -1,0 +1,5 @@
+export * from './jwks.js';
+export * from './logs.js';
+export * from './mysql.js';
+export * from './redis.js';
+export * from './s3.js';
