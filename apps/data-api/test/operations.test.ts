@@ -27,7 +27,7 @@ describe('operational endpoints', () => {
     expect(response.json()).toMatchObject({ status: 'ready', checks: { database: { status: 'up' } } });
   });
 
-  it('/ready answers 503 naming the database when MySQL is unreachable, while /health stays 200', async () => {
+  it('/ready answers 503 naming the database when MySQL is unreachable; /health stays 200; API calls get 503', async () => {
     const idp = await startTestIdentityProvider();
     const app = await buildApp(configFor(idp, 'mysql://root@127.0.0.1:1/data', { LOG_LEVEL: 'silent' }));
     try {
@@ -38,6 +38,14 @@ describe('operational endpoints', () => {
       expect(body.checks.database.status).toBe('down');
       expect(body.checks.database.error).toMatch(/ECONNREFUSED/);
       expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      const list = await app.inject({
+        method: 'GET',
+        url: '/api/v1/datasets',
+        headers: { authorization: `Bearer ${await idp.token('tenant-a', ['viewer'])}` },
+      });
+      expect(list.statusCode).toBe(503);
+      expect(list.json().code).toBe('dependency_unavailable');
+      expect(list.headers['retry-after']).toBe('5');
     } finally {
       await app.close();
       await idp.close();

@@ -21,18 +21,24 @@ export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g
 
 /** Every query is scoped to one tenant: no method reads or writes across tenants. */
 export class DataSourceRepository {
-  constructor(private readonly db: DataDb) {}
+  // The hot read is prepared once: drizzle then skips rebuilding the SQL on every call.
+  private readonly byId;
+
+  constructor(private readonly db: DataDb) {
+    this.byId = db
+      .select()
+      .from(dataSources)
+      .where(and(eq(dataSources.tenantId, sql.placeholder('tenantId')), eq(dataSources.id, sql.placeholder('id'))))
+      .limit(1)
+      .prepare();
+  }
 
   async insert(row: NewDataSourceRow): Promise<void> {
     await this.db.insert(dataSources).values(row);
   }
 
   async findById(tenantId: string, id: string): Promise<DataSourceRow | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(dataSources)
-      .where(and(eq(dataSources.tenantId, tenantId), eq(dataSources.id, id)))
-      .limit(1);
+    const [row] = await this.byId.execute({ tenantId, id });
     return row;
   }
 

@@ -54,7 +54,11 @@ export class ConfigError extends Error {
 }
 
 const describe = (schema: TObject, name: string): string => {
-  const property = schema.properties[name] as { description?: string; pattern?: string } | undefined;
+  const property = schema.properties[name] as
+    | { description?: string; pattern?: string; anyOf?: { const?: unknown }[] }
+    | undefined;
+  const choices = property?.anyOf?.every((member) => 'const' in member) ? property.anyOf.map((member) => String(member.const)) : [];
+  if (choices.length > 0) return `one of: ${choices.join(', ')}`;
   return property?.description ?? (property?.pattern ? `matching ${property.pattern}` : '');
 };
 
@@ -75,19 +79,18 @@ export function loadConfig<S extends TObject>(
   );
   const candidate = Value.Default(schema, Value.Convert(schema, known)) as Record<string, unknown>;
   const problems: string[] = [];
-  for (const error of Value.Errors(schema, candidate)) {
-    if (error.keyword === 'required') {
-      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
-      for (const name of missing) {
-        const hint = describe(schema, name);
-        problems.push(`${name} is required${hint ? ` (${hint})` : ''}`);
-      }
-    } else {
-      const name = error.instancePath.split('/')[1] ?? error.instancePath;
-      if (problems.some((problem) => problem.startsWith(`${name} `))) continue;
-      const hint = describe(schema, name);
-      problems.push(`${name} ${error.message}${hint ? ` (${hint})` : ''}`);
+  // One variable at a time: Value.Errors stops collecting after a few errors in total (a union such as
+  // LOG_LEVEL alone reports one per member), which would silently drop later variables' problems.
+  const required = new Set(schema.required ?? []);
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const hint = describe(schema, name);
+    const suffix = hint ? ` (${hint})` : '';
+    if (candidate[name] === undefined) {
+      if (required.has(name)) problems.push(`${name} is required${suffix}`);
+      continue;
     }
+    const [error] = Value.Errors(property, candidate[name]);
+    if (error !== undefined) problems.push(`${name} ${error.message}${suffix}`);
   }
   if (candidate['AUTH_MODE'] === 'jwks') {
     for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) {

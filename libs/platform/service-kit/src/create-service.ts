@@ -136,6 +136,11 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   await app.register(metricsPlugin, { defaultLabels: { service: options.name } });
   await app.register(healthPlugin);
+  // Once shutdown begins, answers close their connection: keep-alive clients reconnect (through the
+  // load balancer, to another replica) and the server's close is not held up by idle sockets.
+  app.addHook('onSend', async (_request, reply) => {
+    if (app.health.shuttingDown) reply.header('connection', 'close');
+  });
 
   const tokenVerifier =
     options.tokenVerifier ??

@@ -71,6 +71,27 @@ const fieldErrors = (context: string, errors: AjvError[]): FieldError[] =>
     return { path, message };
   });
 
+/** Driver error codes that mean a dependency (database, cache, broker) is down, not that we are broken. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_BAD_DB_ERROR',
+]);
+
+const isDependencyOutage = (error: unknown): boolean => {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  }
+  return false;
+};
+
 /** Maps framework errors onto problems with stable codes. Anything unexpected is a 500 and is logged. */
 export const toProblem = (error: FastifyError & { validation?: AjvError[] }): ProblemError => {
   if (error instanceof ProblemError) return error;
@@ -94,6 +115,12 @@ export const toProblem = (error: FastifyError & { validation?: AjvError[] }): Pr
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
     return new ProblemError(400, 'malformed_body', 'Malformed request body', { detail: error.message });
+  }
+  if (isDependencyOutage(error)) {
+    return new ProblemError(503, 'dependency_unavailable', 'Service temporarily unavailable', {
+      detail: 'A backing service did not answer. Retry shortly.',
+      headers: { 'retry-after': '5' },
+    });
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+
+/** A server under test, in its own process so it never shares an event loop with the load generator. */
+export interface ServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `node --import tsx <entry>` with the environment given (PORT included) and waits until
+ * `/health` answers. Its stdout is discarded (the service logs as it would in production); stderr
+ * passes through.
+ */
+export async function startServerProcess(entry: string, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode} before serving`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+const freePort = async (): Promise<number> => {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+};
+
+export interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  headers?: Record<string, string>;
+}
+
+/** Warms up, then measures, with autocannon; fails loudly if any request failed. */
+export async function measure(label: string, url: string, options: LoadOptions): Promise<LoadResult> {
+  const common = { url, connections: options.connections, headers: options.headers ?? {} };
+  await autocannon({ ...common, duration: options.warmupSeconds });
+  const result = await autocannon({ ...common, duration: options.durationSeconds });
+  return {
+    label,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export function printTable(results: LoadResult[]): void {
+  const rows = results.map((result) => ({
+    server: result.label,
+    'req/s': Math.round(result.requestsPerSecond),
+    'p50 ms': result.p50Ms,
+    'p99 ms': result.p99Ms,
+    'non-2xx': result.non2xx,
+    errors: result.errors,
+  }));
+  console.table(rows);
+}
