@@ -1,15 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { jsonColumn } from '@one-data/db';
-import { datetime, index, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
-
-const createdAt = () =>
-  datetime('created_at', { mode: 'date', fsp: 3 })
-    .notNull()
-    .default(sql`CURRENT_TIMESTAMP(3)`);
-const updatedAt = () =>
-  datetime('updated_at', { mode: 'date', fsp: 3 })
-    .notNull()
-    .default(sql`CURRENT_TIMESTAMP(3)`);
+import { jsonColumn, timestampColumns } from '@one-data/db';
+import { index, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 export const DATA_SOURCE_TYPES = ['mysql', 's3'] as const;
 export type DataSourceType = (typeof DATA_SOURCE_TYPES)[number];
@@ -29,8 +19,7 @@ export const dataSources = mysqlTable(
     /** Which encryption key sealed the credentials, so keys can rotate. */
     credentialsKeyId: varchar('credentials_key_id', { length: 32 }).notNull(),
     createdBy: varchar('created_by', { length: 128 }).notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampColumns(),
   },
   (table) => [
     uniqueIndex('data_sources_tenant_name').on(table.tenantId, table.name),
@@ -62,8 +51,7 @@ export const datasets = mysqlTable(
     tags: jsonColumn<string[]>('tags').notNull(),
     owner: varchar('owner', { length: 128 }).notNull(),
     columns: jsonColumn<ColumnDefinition[]>('columns').notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampColumns(),
   },
   (table) => [
     uniqueIndex('datasets_tenant_name').on(table.tenantId, table.name),

@@ -1,4 +1,5 @@
-import { customType } from 'drizzle-orm/mysql-core';
+import { sql } from 'drizzle-orm';
+import { customType, datetime } from 'drizzle-orm/mysql-core';
 
 /**
  * A JSON column that reads back as a value on MySQL 8 and MariaDB alike: MariaDB stores JSON as
@@ -10,3 +11,13 @@ export const jsonColumn = <T>(name: string) =>
     toDriver: (value) => JSON.stringify(value),
     fromDriver: (value) => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T)),
   })(name);
+
+/** `created_at` / `updated_at` as every table has them: UTC, millisecond precision, set by MySQL. */
+export const timestampColumns = () => ({
+  createdAt: datetime('created_at', { mode: 'date', fsp: 3 })
+    .notNull()
+    .default(sql`CURRENT_TIMESTAMP(3)`),
+  updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 })
+    .notNull()
+    .default(sql`CURRENT_TIMESTAMP(3)`),
+});

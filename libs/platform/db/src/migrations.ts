@@ -41,3 +41,17 @@ export async function runMigrations(url: string, migrationsFolder: string): Prom
     await connection.end();
   }
 }
+
+/**
+ * The body of every service's `migrate.ts` (its container command and Helm hook): applies the
+ * migrations beside the calling module to `DATABASE_URL`, or exits 1 saying what is wrong.
+ */
+export async function migrateFromEnvironment(service: string, moduleUrl: string): Promise<void> {
+  const url = process.env['DATABASE_URL'];
+  if (!url || !url.startsWith('mysql://')) {
+    process.stderr.write(`${service} migrate: DATABASE_URL must be set to mysql://user:password@host:3306/database\n`);
+    process.exit(1);
+  }
+  await runMigrations(url, resolveMigrationsFolder(moduleUrl));
+  process.stdout.write(`${service}: migrations applied\n`);
+}
