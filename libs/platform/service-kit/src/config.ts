@@ -41,7 +41,8 @@ export type CommonConfig = Static<typeof CommonConfigSchema>;
 
 /** A service's config schema: the common variables plus its own. */
 export const defineConfig = <P extends TProperties>(own: P) =>
-  Type.Object({ ...CommonConfigProperties, ...own });
+  // Spelled out so a service's own definition of a common variable (e.g. a required REDIS_URL) wins in the type too.
+  Type.Object({ ...CommonConfigProperties, ...own } as Omit<typeof CommonConfigProperties, keyof P> & P);
 
 export class ConfigError extends Error {
   constructor(

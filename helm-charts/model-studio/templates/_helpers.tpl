@@ -1,0 +1,20 @@
+{{/* Name of a model's vLLM Deployment and headless Service: model-vllm-<model name>. */}}
+{{- define "model-studio.vllm.name" -}}
+{{- printf "%s-vllm-%s" (include "common.names.prefix" .ctx) (regexReplaceAll "[^a-z0-9-]+" (lower .model.name) "-") | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+SERVING_MODELS for model-api: JSON [{name, url, tensorParallelSize}] of every vLLM model. The url is the
+headless Service, so DNS returns every ready pod and model-api balances over them.
+*/}}
+{{- define "model-studio.servingModels" -}}
+{{- $models := list -}}
+{{- if and .Values.serving.enabled .Values.serving.vllm.enabled -}}
+{{- range .Values.serving.vllm.models -}}
+{{- $url := printf "http://%s.%s.svc.%s:%v/v1" (include "model-studio.vllm.name" (dict "ctx" $ "model" .)) (include "common.names.namespace" $) $.Values.clusterDomain $.Values.serving.vllm.service.port -}}
+{{- $models = append $models (dict "name" .name "url" $url "tensorParallelSize" (.tensorParallelSize | default 1)) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $models -}}
+{{- end -}}
+

@@ -1,0 +1,236 @@
+/** Policy checks over rendered manifests; each returns a list of problems (empty: the policy holds). */
+import type { K8sObject } from './render.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Any = any;
+
+/**
+ * Third-party images that come from their upstream registry rather than global.imageRegistry. Each is
+ * an `image.registry` value of its chart; empty it to pull the same path through the Harbor mirror.
+ */
+export const UPSTREAM_IMAGES = [
+  'docker.io/vllm/vllm-openai:',
+  'quay.io/minio/mc:',
+  'quay.io/minio/minio:',
+  'docker.io/library/mysql:',
+  'docker.io/library/redis:',
+  'docker.io/milvusdb/milvus:',
+  'quay.io/coreos/etcd:',
+  'docker.io/apache/kafka:',
+  'quay.io/keycloak/keycloak:',
+  'quay.io/prometheus/prometheus:',
+  'docker.io/grafana/grafana:',
+  'docker.io/grafana/loki:',
+];
+
+/** Images whose entrypoints write into the image at start: root filesystem writable, everything else restricted. */
+export const WRITABLE_ROOT_IMAGES = ['quay.io/keycloak/keycloak:', 'docker.io/apache/kafka:'];
+
+/** Seed §6.1 minimum replicas, by workload name. */
+export const SEED_MIN_REPLICAS: { pattern: RegExp; min: number; what: string }[] = [
+  { pattern: /^(data|agent)-frontend$/, min: 2, what: 'frontend' },
+  { pattern: /^data-etl$/, min: 3, what: 'ETL' },
+  { pattern: /^model-vllm-/, min: 2, what: 'model serving' },
+  { pattern: /^keycloak$/, min: 2, what: 'Keycloak' },
+  { pattern: /^mysql$/, min: 1, what: 'MySQL' },
+  { pattern: /^redis$/, min: 1, what: 'Redis' },
+  { pattern: /^(data-api|data-metadata|model-api|model-scheduler|agent-api|agent-workflow|agent-knowledgebase)$/, min: 2, what: 'API service' },
+];
+
+const id = (o: K8sObject): string => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const ofKind = (objects: K8sObject[], kind: string): K8sObject[] => objects.filter((o) => o.kind === kind);
+
+export const podSpec = (o: K8sObject): Any | undefined => {
+  const spec = o.spec as Any;
+  if (o.kind === 'Pod') return spec;
+  if (o.kind === 'CronJob') return spec?.jobTemplate?.spec?.template?.spec;
+  return spec?.template?.spec;
+};
+const podLabels = (o: K8sObject): Record<string, string> => ((o.spec as Any)?.template?.metadata?.labels ?? {}) as Record<string, string>;
+const containersOf = (spec: Any): Any[] => [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+const workloads = (objects: K8sObject[]): K8sObject[] => objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind));
+const podCarriers = (objects: K8sObject[]): K8sObject[] => objects.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'CronJob', 'Pod'].includes(o.kind));
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>): boolean =>
+  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** Replicas a workload keeps at least: the HPA's minReplicas when one scales it, else spec.replicas. */
+export function minReplicas(objects: K8sObject[], workload: K8sObject): number {
+  const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find(
+    (h) => (h.spec as Any).scaleTargetRef?.name === workload.metadata.name && h.metadata.namespace === workload.metadata.namespace,
+  );
+  if (hpa) return (hpa.spec as Any).minReplicas ?? 1;
+  return ((workload.spec as Any).replicas as number | undefined) ?? 1;
+}
+
+export function checkResources(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of podCarriers(objects)) {
+    for (const c of containersOf(podSpec(o))) {
+      const r = c.resources ?? {};
+      for (const field of ['requests', 'limits']) {
+        for (const resource of ['cpu', 'memory']) {
+          if (!r[field]?.[resource]) problems.push(`${id(o)} container ${c.name}: no ${field}.${resource}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+export function checkSecurityContext(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of podCarriers(objects)) {
+    const spec = podSpec(o);
+    for (const c of containersOf(spec)) {
+      const sc = c.securityContext ?? {};
+      const where = `${id(o)} container ${c.name}`;
+      if (!(sc.runAsNonRoot ?? spec?.securityContext?.runAsNonRoot)) problems.push(`${where}: runAsNonRoot is not true`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: capabilities do not drop ALL`);
+      const writable = WRITABLE_ROOT_IMAGES.some((prefix) => String(c.image).startsWith(prefix));
+      if (sc.readOnlyRootFilesystem !== true && !writable) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+      if (sc.privileged) problems.push(`${where}: privileged`);
+    }
+  }
+  return problems;
+}
+
+/** Every long-running container has liveness and readiness probes; platform services use /health and /ready. */
+export function checkProbes(objects: K8sObject[], registry: string): string[] {
+  const problems: string[] = [];
+  for (const o of workloads(objects)) {
+    for (const c of podSpec(o)?.containers ?? []) {
+      const where = `${id(o)} container ${c.name}`;
+      if (!c.livenessProbe) problems.push(`${where}: no livenessProbe`);
+      if (!c.readinessProbe) problems.push(`${where}: no readinessProbe`);
+      const platformService = String(c.image).startsWith(`${registry}/`) && !String(c.image).includes('/jupyterhub:');
+      if (platformService) {
+        if (c.livenessProbe?.httpGet?.path !== '/health') problems.push(`${where}: liveness is not GET /health`);
+        if (c.readinessProbe?.httpGet?.path !== '/ready') problems.push(`${where}: readiness is not GET /ready`);
+      }
+    }
+  }
+  return problems;
+}
+
+export function checkAntiAffinity(objects: K8sObject[]): string[] {
+  return workloads(objects)
+    .filter((o) => minReplicas(objects, o) > 1 || (o.spec as Any).replicas > 1)
+    .filter((o) => !podSpec(o)?.affinity?.podAntiAffinity)
+    .map((o) => `${id(o)}: several replicas but no podAntiAffinity`);
+}
+
+export function checkPdbs(objects: K8sObject[]): string[] {
+  const pdbs = ofKind(objects, 'PodDisruptionBudget');
+  return workloads(objects)
+    .filter((o) => minReplicas(objects, o) > 1)
+    .filter(
+      (o) =>
+        !pdbs.some(
+          (p) => p.metadata.namespace === o.metadata.namespace && matches((p.spec as Any).selector?.matchLabels, podLabels(o)),
+        ),
+    )
+    .map((o) => `${id(o)}: ${minReplicas(objects, o)} replicas but no PodDisruptionBudget selects its pods`);
+}
+
+/** Every ServiceMonitor selects an existing Service whose port named in the endpoint is `metrics`. */
+export function checkServiceMonitors(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const services = ofKind(objects, 'Service');
+  for (const sm of ofKind(objects, 'ServiceMonitor')) {
+    const spec = sm.spec as Any;
+    const namespaces: string[] = spec.namespaceSelector?.matchNames ?? [sm.metadata.namespace];
+    const selected = services.filter(
+      (s) => namespaces.includes(s.metadata.namespace ?? '') && matches(spec.selector?.matchLabels, s.metadata.labels ?? {}),
+    );
+    if (selected.length === 0) problems.push(`${id(sm)}: selects no Service`);
+    for (const endpoint of spec.endpoints ?? []) {
+      if (endpoint.port !== 'metrics') problems.push(`${id(sm)}: endpoint port is ${endpoint.port}, not metrics`);
+      for (const s of selected) {
+        if (!((s.spec as Any).ports ?? []).some((p: Any) => p.name === endpoint.port)) problems.push(`${id(sm)}: ${id(s)} has no port ${endpoint.port}`);
+      }
+    }
+  }
+  return problems;
+}
+
+const resolveHost = (host: string, namespace: string): { name: string; namespace: string } => {
+  const parts = host.split('.');
+  if (parts.length >= 2 && host.includes('.svc')) return { name: parts[0]!, namespace: parts[1]! };
+  if (parts.length === 2) return { name: parts[0]!, namespace: parts[1]! };
+  return { name: host, namespace };
+};
+
+/**
+ * Every VirtualService host is served by its Gateway, and every route goes to an existing Service port.
+ * `gatewayHosts` are the hosts of the platform Gateway (rendered by the umbrella; passed in for the
+ * layer charts rendered alone). Destinations in `externalServices` (name.namespace) are other charts'.
+ */
+export function checkVirtualServices(objects: K8sObject[], gatewayHosts: Record<string, string[]>, externalServices: string[] = []): string[] {
+  const problems: string[] = [];
+  const gateways: Record<string, string[]> = { ...gatewayHosts };
+  for (const g of ofKind(objects, 'Gateway')) {
+    gateways[`${g.metadata.namespace}/${g.metadata.name}`] = ((g.spec as Any).servers ?? []).flatMap((s: Any) => s.hosts ?? []);
+  }
+  const services = ofKind(objects, 'Service');
+  for (const vs of ofKind(objects, 'VirtualService')) {
+    const spec = vs.spec as Any;
+    const namespace = vs.metadata.namespace ?? '';
+    for (const gateway of spec.gateways ?? []) {
+      const hosts = gateways[gateway];
+      if (!hosts) {
+        problems.push(`${id(vs)}: gateway ${gateway} does not exist`);
+        continue;
+      }
+      for (const host of spec.hosts ?? []) if (!hosts.includes(host) && !hosts.includes('*')) problems.push(`${id(vs)}: host ${host} is not on gateway ${gateway}`);
+    }
+    for (const http of spec.http ?? []) {
+      for (const route of http.route ?? []) {
+        const { name, namespace: ns } = resolveHost(route.destination.host, namespace);
+        if (externalServices.includes(`${name}.${ns}`)) continue;
+        const service = services.find((s) => s.metadata.name === name && s.metadata.namespace === ns);
+        if (!service) {
+          problems.push(`${id(vs)}: destination ${route.destination.host} is no Service in this release`);
+          continue;
+        }
+        const port = route.destination.port?.number;
+        if (!((service.spec as Any).ports ?? []).some((p: Any) => p.port === port)) problems.push(`${id(vs)}: ${id(service)} has no port ${port}`);
+      }
+    }
+  }
+  return problems;
+}
+
+export function checkImages(objects: K8sObject[], registry: string): string[] {
+  const problems: string[] = [];
+  for (const o of podCarriers(objects)) {
+    for (const c of containersOf(podSpec(o))) {
+      const image = String(c.image);
+      if (!image.startsWith(`${registry}/`) && !UPSTREAM_IMAGES.some((prefix) => image.startsWith(prefix))) {
+        problems.push(`${id(o)} container ${c.name}: image ${image} is neither from ${registry} nor an allowed upstream image`);
+      }
+    }
+  }
+  for (const p of ofKind(objects, 'Prometheus')) {
+    const image = String((p.spec as Any).image);
+    if (!UPSTREAM_IMAGES.some((prefix) => image.startsWith(prefix)) && !image.startsWith(`${registry}/`)) problems.push(`${id(p)}: image ${image}`);
+  }
+  return problems;
+}
+
+export function checkSeedReplicas(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of workloads(objects)) {
+    const rule = SEED_MIN_REPLICAS.find((r) => r.pattern.test(o.metadata.name));
+    if (rule && minReplicas(objects, o) < rule.min) {
+      problems.push(`${id(o)}: ${minReplicas(objects, o)} replicas, seed §6.1 minimum for ${rule.what} is ${rule.min}`);
+    }
+  }
+  return problems;
+}
+
+/** Every object in a namespaced kind names its namespace explicitly (the umbrella spans several). */
+export function checkNamespaces(objects: K8sObject[]): string[] {
+  const clusterScoped = new Set(['Namespace', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'Queue']);
+  return objects.filter((o) => !clusterScoped.has(o.kind) && !o.metadata.namespace).map((o) => `${id(o)}: no metadata.namespace`);
+}

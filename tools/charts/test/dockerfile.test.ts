@@ -1,0 +1,50 @@
+/**
+ * Static checks of docker/Dockerfile (hadolint is not installable here; see helm-charts/README.md):
+ * the rules the issue asks for, applied to the parsed instructions.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { workspaceRoot } from '../src/helm.js';
+
+const text = await readFile(join(workspaceRoot, 'docker', 'Dockerfile'), 'utf8');
+const instructions = text
+  .replace(/\\\n\s*/g, ' ')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith('#'))
+  .map((line) => ({ op: line.split(/\s+/)[0]!.toUpperCase(), args: line.slice(line.indexOf(' ') + 1) }));
+const stages = instructions.filter((i) => i.op === 'FROM');
+const runtime = instructions.slice(instructions.lastIndexOf(stages.at(-1)!));
+
+describe('docker/Dockerfile', () => {
+  it('is multi-stage on a pinned Node LTS slim image, parameterised by SERVICE', () => {
+    expect(stages.length).toBe(2);
+    expect(text).toMatch(/ARG NODE_IMAGE=node:(22|24)\.\d+-\w+-slim/);
+    expect(instructions.filter((i) => i.op === 'ARG' && i.args.startsWith('SERVICE'))).toHaveLength(2);
+  });
+  it('builds with npm ci + nx build and installs production dependencies only from the generated lockfile', () => {
+    expect(text).toContain('npm ci --no-audit');
+    expect(text).toContain('npx nx build "$SERVICE"');
+    expect(runtime.some((i) => i.op === 'RUN' && i.args.includes('npm ci --omit=dev'))).toBe(true);
+    expect(runtime.some((i) => i.op === 'COPY' && i.args.includes('dist/apps/${SERVICE}/package-lock.json'))).toBe(true);
+  });
+  it('runs as a non-root user with a node HEALTHCHECK on /health, OCI labels and an exec-form CMD', () => {
+    const user = runtime.filter((i) => i.op === 'USER').at(-1);
+    expect(user?.args).not.toMatch(/^(root|0)$/);
+    expect(runtime.find((i) => i.op === 'HEALTHCHECK')?.args).toMatch(/CMD \["node", "-e", ".*\/health/);
+    expect(runtime.find((i) => i.op === 'LABEL')?.args).toMatch(/org\.opencontainers\.image\.(title|version|revision|source)/);
+    expect(runtime.at(-1)).toEqual({ op: 'CMD', args: '["node", "main.js"]' });
+  });
+  it('follows the common lint rules: no latest tags, no sudo, no apt without cleanup, WORKDIR absolute', () => {
+    for (const i of instructions) {
+      expect(`${i.op} ${i.args}`).not.toMatch(/:latest\b|\bsudo\b/);
+      if (i.op === 'WORKDIR') expect(i.args.startsWith('/')).toBe(true);
+      if (i.op === 'RUN' && i.args.includes('apt-get install')) expect(i.args).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
+    }
+  });
+  it('has a .dockerignore that keeps node_modules, dist and .git out of the context', async () => {
+    const ignore = await readFile(join(workspaceRoot, '.dockerignore'), 'utf8');
+    for (const entry of ['**/node_modules', '**/dist', '.git', '.cache']) expect(ignore).toContain(entry);
+  });
+});
