@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDatabaseExists, resolveMigrationsFolder, runMigrations } from './migrations.js';
+import { ensureDatabaseExists, migrationsTableFor, resolveMigrationsFolder, runMigrations } from './migrations.js';
 
 // mysql2 directly rather than @one-data/testing: that library depends on this one.
 const SERVER_URL = process.env['TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306';
@@ -101,6 +101,18 @@ describe('runMigrations', () => {
     expect(await tablesOf(name)).toEqual(['__drizzle_migrations', 'gadgets', 'widgets']);
     expect(await query(`SELECT id, name, colour FROM \`${name}\`.widgets`)).toEqual([{ id: 'w1', name: 'first', colour: null }]);
     expect(await query(`SELECT COUNT(*) AS n FROM \`${name}\`.__drizzle_migrations`)).toEqual([{ n: 2 }]);
+  });
+
+  it('keeps each service’s migrations apart when services share a database', async () => {
+    const first = join(dir, 'service-a');
+    const second = join(dir, 'service-b');
+    await writeMigrations(first, [INITIAL]);
+    // Same position and timestamp in its own history: with one shared table it would count as applied.
+    await writeMigrations(second, [{ ...SECOND, tag: '0000_gadgets', when: INITIAL.when }]);
+    const { name, url } = databaseUrl();
+    await runMigrations(url, first, migrationsTableFor('service-a'));
+    await runMigrations(url, second, migrationsTableFor('service-b'));
+    expect(await tablesOf(name)).toEqual(['__migrations_service_a', '__migrations_service_b', 'gadgets', 'widgets']);
   });
 
   it('fails on a broken migration', async () => {

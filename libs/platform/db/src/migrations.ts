@@ -31,16 +31,22 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
-/** Applies every pending migration in order; already-applied ones are skipped (tracked by drizzle). */
-export async function runMigrations(url: string, migrationsFolder: string): Promise<void> {
+/**
+ * Applies every pending migration in order; already-applied ones are skipped. Several services share
+ * one database per layer, so each tracks its migrations in its own table.
+ */
+export async function runMigrations(url: string, migrationsFolder: string, migrationsTable = '__drizzle_migrations'): Promise<void> {
   await ensureDatabaseExists(url);
   const connection = await mysql.createConnection({ uri: url, connectTimeout: 5000, multipleStatements: true });
   try {
-    await migrate(drizzle(connection), { migrationsFolder });
+    await migrate(drizzle(connection), { migrationsFolder, migrationsTable });
   } finally {
     await connection.end();
   }
 }
+
+/** `data-api` → `__migrations_data_api` */
+export const migrationsTableFor = (service: string): string => `__migrations_${service.replace(/\W/g, '_')}`;
 
 /**
  * The body of every service's `migrate.ts` (its container command and Helm hook): applies the
@@ -52,6 +58,6 @@ export async function migrateFromEnvironment(service: string, moduleUrl: string)
     process.stderr.write(`${service} migrate: DATABASE_URL must be set to mysql://user:password@host:3306/database\n`);
     process.exit(1);
   }
-  await runMigrations(url, resolveMigrationsFolder(moduleUrl));
+  await runMigrations(url, resolveMigrationsFolder(moduleUrl), migrationsTableFor(service));
   process.stdout.write(`${service}: migrations applied\n`);
 }
