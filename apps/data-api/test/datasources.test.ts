@@ -124,6 +124,11 @@ describe('data sources', () => {
     expect(await countRows()).toBe(before);
   });
 
+  it('explains a wrong choice once, naming the allowed values', async () => {
+    const response = await h.app.inject({ method: 'POST', url: '/api/v1/datasources', headers: dev, payload: mysqlSource({ type: 'oracle' }) });
+    expect(response.json().errors).toEqual([{ path: '/body/type', message: 'must be one of: mysql, s3' }]);
+  });
+
   it('answers 413 for an oversized body and 415 for a non-JSON body, writing nothing', async () => {
     const before = await countRows();
     const huge = await h.app.inject({

@@ -41,6 +41,17 @@ export async function buildApp(config: ModelApiConfig, options: BuildOptions = {
     maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 1000 });
   // A subscribed connection can do nothing else, and must wait for Redis rather than fail fast.
   const subscriber = redis.duplicate({ enableOfflineQueue: true, enableReadyCheck: false, maxRetriesPerRequest: null });
+  // Redis outages are reported once a minute, not once per reconnect attempt; the limiter's policy
+  // decides what requests get meanwhile. Start-up does not wait for Redis.
+  let reportRedisErrors: (error: Error) => void = () => undefined;
+  let lastRedisWarning = 0;
+  const onRedisError = (error: Error) => {
+    if (Date.now() - lastRedisWarning < 60_000) return;
+    lastRedisWarning = Date.now();
+    reportRedisErrors(error);
+  };
+  redis.on('error', onRedisError);
+  subscriber.on('error', onRedisError);
   const apiKeyRepository = new ApiKeyRepository(database.db);
   const apiKeyStore = new ApiKeyStore(apiKeyRepository, config.API_KEY_CACHE_MS, redis, (error) =>
     app.log.error({ err: error }, 'could not broadcast an API key change to the other replicas'),
@@ -68,7 +79,8 @@ export async function buildApp(config: ModelApiConfig, options: BuildOptions = {
   registerDatabase(app, database);
   if (config.LIMITS_FAIL_MODE === 'closed') app.health.addCheck('redis', async () => void (await redis.ping()));
 
-  await apiKeyStore.listen(subscriber);
+  reportRedisErrors = (error) => app.log.warn({ err: error }, 'Redis unreachable');
+  apiKeyStore.listen(subscriber).catch(onRedisError);
   const apiKeys = new ApiKeyService(apiKeyRepository, apiKeyStore);
 
   const pools = new PoolRegistry(

@@ -55,21 +55,45 @@ interface AjvError {
 }
 
 /** Turns Ajv's errors into JSON pointers a person can follow: `/body/credentials/password`. */
-const fieldErrors = (context: string, errors: AjvError[]): FieldError[] =>
-  errors.map((error) => {
-    let path = `/${context}${error.instancePath}`;
-    let message = error.message ?? 'is invalid';
-    if (error.keyword === 'required' && typeof error.params['missingProperty'] === 'string') {
-      path = `${path}/${error.params['missingProperty']}`;
-      message = 'is required';
-    } else if (error.keyword === 'additionalProperties' && typeof error.params['additionalProperty'] === 'string') {
-      path = `${path}/${error.params['additionalProperty']}`;
-      message = 'is not an allowed property';
-    } else if (error.keyword === 'enum' && Array.isArray(error.params['allowedValues'])) {
-      message = `must be one of: ${error.params['allowedValues'].join(', ')}`;
+const toFieldError = (context: string, error: AjvError): FieldError => {
+  let path = `/${context}${error.instancePath}`;
+  let message = error.message ?? 'is invalid';
+  if (error.keyword === 'required' && typeof error.params['missingProperty'] === 'string') {
+    path = `${path}/${error.params['missingProperty']}`;
+    message = 'is required';
+  } else if (error.keyword === 'additionalProperties' && typeof error.params['additionalProperty'] === 'string') {
+    path = `${path}/${error.params['additionalProperty']}`;
+    message = 'is not an allowed property';
+  } else if (error.keyword === 'enum' && Array.isArray(error.params['allowedValues'])) {
+    message = `must be one of: ${error.params['allowedValues'].join(', ')}`;
+  }
+  return { path, message };
+};
+
+/**
+ * A value failing a union (`Type.Union([X, Type.Null()])`, literal choices) makes Ajv report every
+ * branch; one message per field, the most telling one, is what a person needs.
+ */
+const isBranchNoise = (error: AjvError): boolean =>
+  error.keyword === 'anyOf' || (error.keyword === 'type' && error.params['type'] === 'null');
+
+const fieldErrors = (context: string, errors: AjvError[]): FieldError[] => {
+  const byPath = new Map<string, { field: FieldError; noise: boolean; choices: string[] }>();
+  for (const error of errors) {
+    const field = toFieldError(context, error);
+    const noise = isBranchNoise(error);
+    const existing = byPath.get(field.path);
+    const choice = error.keyword === 'const' ? String(error.params['allowedValue']) : undefined;
+    if (!existing) byPath.set(field.path, { field, noise, choices: choice === undefined ? [] : [choice] });
+    else {
+      if (choice !== undefined) existing.choices.push(choice);
+      if (existing.noise && !noise) Object.assign(existing, { field, noise });
     }
-    return { path, message };
-  });
+  }
+  return [...byPath.values()].map(({ field, choices }) =>
+    choices.length > 1 ? { path: field.path, message: `must be one of: ${choices.join(', ')}` } : field,
+  );
+};
 
 /** Driver error codes that mean a dependency (database, cache, broker) is down, not that we are broken. */
 const UNAVAILABLE_CODES = new Set([
