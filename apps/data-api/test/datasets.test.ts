@@ -71,6 +71,12 @@ describe('datasets', () => {
     expect(moved.json()).toMatchObject({ dataSourceId: s3SourceId, location: { prefix: 'raw/orders/', format: 'parquet' }, owner: 'data-team' });
     expect(Date.parse(moved.json().updatedAt)).toBeGreaterThanOrEqual(Date.parse(dataset.updatedAt));
 
+    // null clears a nullable field (JSON bodies are not type-coerced: null stays null, not "")
+    const cleared = await h.app.inject({ method: 'PATCH', url: `/api/v1/datasets/${dataset.id}`, headers: dev, payload: { description: null } });
+    expect(cleared.json().description).toBeNull();
+    const wrongType = await h.app.inject({ method: 'PATCH', url: `/api/v1/datasets/${dataset.id}`, headers: dev, payload: { tags: 'sales' } });
+    expect(wrongType.statusCode).toBe(400);
+
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/datasets/${dataset.id}`, headers: admin })).statusCode).toBe(204);
     expect((await h.app.inject({ method: 'GET', url: `/api/v1/datasets/${dataset.id}`, headers: dev })).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/datasets/${dataset.id}`, headers: admin })).statusCode).toBe(404);

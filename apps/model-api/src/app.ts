@@ -20,6 +20,8 @@ import { UsageRecorder } from './gateway/usage.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { inferenceRoutes } from './routes/inference.js';
 import { usageRoutes } from './routes/usage.js';
+import { artifactStorageFromConfig, registryRoutes } from './registry/index.js';
+import { createManifestApplier, listServedPools, servingRoutes } from './serving/index.js';
 
 export const SERVICE_NAME = 'model-api';
 
@@ -98,7 +100,9 @@ export async function buildApp(config: ModelApiConfig, options: BuildOptions = {
     pools,
     {
       staticPools: staticPoolsFrom(config.SERVING_POOLS, config.SERVING_POOLS_FILE),
-      deployedPools: deployedPools ?? (async () => []),
+      // Only applied deployments have pods behind their DNS name; recorded ones are not served.
+      deployedPools:
+        deployedPools ?? (async () => (await listServedPools(database.db)).filter((pool) => pool.status === 'applied')),
     },
     app.log,
   );
@@ -141,5 +145,9 @@ export async function buildApp(config: ModelApiConfig, options: BuildOptions = {
   await app.register(inferenceRoutes, { prefix: '/v1', gateway, bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES });
   await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys', apiKeys });
   await app.register(usageRoutes, { prefix: '/api/v1/usage', db: database.db });
+  const storage = artifactStorageFromConfig(config);
+  app.addHook('onClose', async () => storage.destroy());
+  await app.register(registryRoutes, { db: database.db, storage, config });
+  await app.register(servingRoutes, { db: database.db, config, applier: await createManifestApplier(config) });
   return app;
 }

@@ -11,8 +11,10 @@ headless Service, so DNS returns every ready pod and model-api balances over the
 {{- $models := list -}}
 {{- if and .Values.serving.enabled .Values.serving.vllm.enabled -}}
 {{- range .Values.serving.vllm.models -}}
-{{- $url := printf "http://%s.%s.svc.%s:%v/v1" (include "model-studio.vllm.name" (dict "ctx" $ "model" .)) (include "common.names.namespace" $) $.Values.clusterDomain $.Values.serving.vllm.service.port -}}
-{{- $models = append $models (dict "name" .name "url" $url "tensorParallelSize" (.tensorParallelSize | default 1)) -}}
+{{- $dns := printf "%s.%s.svc.%s:%v" (include "model-studio.vllm.name" (dict "ctx" $ "model" .)) (include "common.names.namespace" $) $.Values.clusterDomain $.Values.serving.vllm.service.port -}}
+{{- $pool := dict "model" .name "dns" $dns "routing" (.routing | default "least-outstanding") -}}
+{{- if .fallback }}{{- $_ := set $pool "fallback" .fallback -}}{{- end -}}
+{{- $models = append $models $pool -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $models -}}

@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 /** A server under test, in its own process so it never shares an event loop with the load generator. */
 export interface ServerProcess {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -15,9 +16,13 @@ export interface ServerProcess {
  * `/health` answers. Its stdout is discarded (the service logs as it would in production); stderr
  * passes through.
  */
-export async function startServerProcess(entry: string, env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  entry: string,
+  env: Record<string, string>,
+  args: (port: number) => string[] = () => [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args(port)], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -33,6 +38,7 @@ export async function startServerProcess(entry: string, env: Record<string, stri
   }
   return {
     url,
+    pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -41,7 +47,7 @@ export async function startServerProcess(entry: string, env: Record<string, stri
   };
 }
 
-const freePort = async (): Promise<number> => {
+export const freePort = async (): Promise<number> => {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

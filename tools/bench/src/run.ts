@@ -2,10 +2,7 @@
 // their figures measured side by side in this one run. Not part of `npm test`: timings belong here.
 import { parseArgs } from 'node:util';
 import { benchDatasetsGet } from './datasets-get/bench.js';
-
-const benchmarks: Record<string, (load: Parameters<typeof benchDatasetsGet>[0]) => Promise<unknown>> = {
-  'datasets-get': benchDatasetsGet,
-};
+import { benchGateway } from './gateway/bench.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -13,8 +10,27 @@ const { values, positionals } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
+    streams: { type: 'string', default: '500' },
+    'latency-requests': { type: 'string', default: '2000' },
   },
 });
+
+const benchmarks: Record<string, () => Promise<unknown>> = {
+  'datasets-get': () =>
+    benchDatasetsGet({
+      durationSeconds: Number(values.duration),
+      warmupSeconds: Number(values.warmup),
+      connections: Number(values.connections),
+    }),
+  gateway: () =>
+    benchGateway({
+      latencyRequests: Number(values['latency-requests']),
+      sweepSeconds: 3,
+      streams: Number(values.streams),
+      chunks: 64,
+      chunkGapMs: 20,
+    }),
+};
 
 const selected = positionals.length > 0 ? positionals : Object.keys(benchmarks);
 for (const name of selected) {
@@ -24,9 +40,5 @@ for (const name of selected) {
     process.exit(2);
   }
   console.log(`\n== ${name} ==`);
-  await bench({
-    durationSeconds: Number(values.duration),
-    warmupSeconds: Number(values.warmup),
-    connections: Number(values.connections),
-  });
+  await bench();
 }

@@ -119,8 +119,9 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
     expect(JSON.stringify(podSpec(vllm).containers[0].resources)).toContain('nvidia.com/gpu');
     expect(all.find((o) => o.kind === 'Service' && o.metadata.name === 'model-vllm-qwen-14b-chat')?.spec).toMatchObject({ clusterIP: 'None' });
     const modelApiEnv = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'model-api-env')!;
-    expect(JSON.parse((modelApiEnv['data'] as Record<string, string>)['SERVING_MODELS']!)).toEqual([
-      { name: 'qwen-14b-chat', url: 'http://model-vllm-qwen-14b-chat.one-data-model.svc.cluster.local:8000/v1', tensorParallelSize: 1 },
+    // model-api's SERVING_POOLS: every address of the headless Service is an endpoint of the pool
+    expect(JSON.parse((modelApiEnv['data'] as Record<string, string>)['SERVING_POOLS']!)).toEqual([
+      { model: 'qwen-14b-chat', dns: 'model-vllm-qwen-14b-chat.one-data-model.svc.cluster.local:8000', routing: 'least-outstanding' },
     ]);
     expect(names('CronJob')).toContain('one-data-data/data-catalog-reharvest');
     const dashboards = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'monitoring-grafana-dashboards')!;

@@ -12,6 +12,7 @@ import { healthPlugin } from '@one-data/health';
 import { metricsPlugin } from '@one-data/metrics';
 import type { CommonConfig } from './config.js';
 import { loggerOptions } from './logger.js';
+import { validatorCompiler } from './validator.js';
 import { ProblemSchema, installProblemHandling } from './problem.js';
 
 export type ServiceApp = FastifyInstance<
@@ -77,8 +78,8 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       const traced = typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
       return logger.child(traced ? { ...bindings, traceparent } : bindings, childOptions);
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
 
   app.decorateRequest('traceparent', undefined);
   app.addHook('onRequest', async (request, reply) => {
