@@ -225,6 +225,11 @@ export class InferenceProxy {
       }
     }
     if (!raw.destroyed) raw.end();
+    // A hijacked reply skips Fastify's own completion log; streams get the same access-log line.
+    request.log.info(
+      { method: request.method, path: request.url, route: request.routeOptions.url, statusCode: 200, responseTime: performance.now() - started, stream: true },
+      'request completed',
+    );
     return filter.usage;
   }
 }

@@ -197,7 +197,7 @@ describe('createService', () => {
     await app.inject({ method: 'GET', url: '/api/v1/things/x', headers: auth });
     const text = logs.text();
     expect(logs.lines().length).toBeGreaterThan(10);
-    expect(text).toContain('incoming request');
+    expect(text).toContain('request completed');
     for (const secret of [token, rejected, token.split('.')[2] ?? token, rejected.split('.')[2] ?? rejected]) {
       expect(text).not.toContain(secret);
     }
@@ -238,5 +238,26 @@ describe('createService with CORS_ORIGINS', () => {
 
     const other = await app.inject({ method: 'GET', url: '/api/v1/things/1', headers: { ...headers, origin: 'https://evil.example.net' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('access log', () => {
+  it('writes one line per request, with method, path (no query), route, status and duration; none for probes', async () => {
+    const logs = captureLogs();
+    const idp = await startTestIdentityProvider();
+    const app = await buildService(idp, { LOG_LEVEL: 'info' }, logs);
+    try {
+      const authorization = `Bearer ${await idp.token('t', ['viewer'])}`;
+      await app.inject({ method: 'GET', url: '/api/v1/things/42?secret=abc', headers: { authorization } });
+      await app.inject({ method: 'GET', url: '/health' });
+      const lines = logs.lines().filter((line) => line['msg'] === 'request completed' || line['msg'] === 'incoming request');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ method: 'GET', path: '/api/v1/things/42', route: '/api/v1/things/:id', statusCode: 404 });
+      expect(typeof lines[0]?.['responseTime']).toBe('number');
+      expect(logs.text()).not.toContain('secret=abc');
+    } finally {
+      await app.close();
+      await idp.close();
+    }
   });
 });

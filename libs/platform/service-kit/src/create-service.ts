@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -11,6 +11,7 @@ import { DEV_AUDIENCE, DEV_ISSUER, authPlugin, createTokenVerifier, type AuthPlu
 import { healthPlugin } from '@one-data/health';
 import { metricsPlugin } from '@one-data/metrics';
 import type { CommonConfig } from './config.js';
+import { AccessLogController } from './access-log.js';
 import { loggerOptions } from './logger.js';
 import { validatorCompiler } from './validator.js';
 import { ProblemSchema, installProblemHandling } from './problem.js';
@@ -37,7 +38,6 @@ export interface ServiceOptions {
   tokenVerifier?: TokenVerifier;
 }
 
-const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
@@ -64,10 +64,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     // While draining, requests on open connections are still served rather than refused.
     return503OnClosing: false,
     requestIdHeader: false,
-    // Probes and scrapes arrive every few seconds; logging each one would drown the real traffic.
-    logController: new LogController({
-      disableRequestLogging: (request) => QUIET_ROUTES.has(request.routeOptions.url ?? ''),
-    }),
+    logController: new AccessLogController(),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
