@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
@@ -55,8 +56,17 @@ export const freePort = async (): Promise<number> => {
   return port;
 };
 
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc. */
+export async function cpuMillis(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface LoadResult {
   label: string;
+  /** Server CPU per request, in microseconds: robust where other processes share the cores. */
+  serverCpuMicros?: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -72,12 +82,15 @@ export interface LoadOptions {
 }
 
 /** Warms up, then measures, with autocannon; fails loudly if any request failed. */
-export async function measure(label: string, url: string, options: LoadOptions): Promise<LoadResult> {
+export async function measure(label: string, url: string, options: LoadOptions, serverPid?: number): Promise<LoadResult> {
   const common = { url, connections: options.connections, headers: options.headers ?? {} };
   await autocannon({ ...common, duration: options.warmupSeconds });
+  const cpuBefore = serverPid ? await cpuMillis(serverPid) : 0;
   const result = await autocannon({ ...common, duration: options.durationSeconds });
+  const cpuAfter = serverPid ? await cpuMillis(serverPid) : 0;
   return {
     label,
+    ...(serverPid ? { serverCpuMicros: ((cpuAfter - cpuBefore) * 1000) / result.requests.total } : {}),
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -94,6 +107,7 @@ export function printTable(results: LoadResult[]): void {
     'p99 ms': result.p99Ms,
     'non-2xx': result.non2xx,
     errors: result.errors,
+    'server CPU µs/req': result.serverCpuMicros === undefined ? '' : Math.round(result.serverCpuMicros),
   }));
   console.table(rows);
 }

@@ -7,7 +7,8 @@ import { benchGateway } from './gateway/bench.js';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     streams: { type: 'string', default: '500' },
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
       durationSeconds: Number(values.duration),
       warmupSeconds: Number(values.warmup),
       connections: Number(values.connections),
+      rounds: Number(values.rounds),
     }),
   gateway: () =>
     benchGateway({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,7 +12,7 @@ import { healthPlugin } from '@one-data/health';
 import { metricsPlugin } from '@one-data/metrics';
 import type { CommonConfig } from './config.js';
 import { AccessLogController } from './access-log.js';
-import { loggerOptions } from './logger.js';
+import { createServiceLogger } from './logger.js';
 import { validatorCompiler } from './validator.js';
 import { ProblemSchema, installProblemHandling } from './problem.js';
 
@@ -55,8 +55,9 @@ declare module 'fastify' {
  */
 export async function createService(options: ServiceOptions): Promise<ServiceApp> {
   const { config } = options;
+  const logger = createServiceLogger(options.name, config.LOG_LEVEL, options.logStream);
   const app = Fastify({
-    logger: loggerOptions(options.name, config.LOG_LEVEL, options.logStream),
+    logger: logger.options,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     // Longer than common load balancer idle timeouts, so the proxy closes idle connections, not us.
@@ -87,10 +88,12 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
 
   // JSON APIs only: anything else is a 415, not a string body that fails validation later.
   app.removeContentTypeParser('text/plain');
+  app.addHook('onClose', async () => logger.close());
   installProblemHandling(app);
   app.addSchema(ProblemSchema);
 
-  await app.register(helmet, {
+  // The helmet middleware is built once: @fastify/helmet rebuilds it (parsing the policy) per request.
+  const applySecurityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -100,6 +103,9 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       },
     },
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    applySecurityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
   const origins = config.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
   if (origins.length > 0) {
     await app.register(cors, { origin: origins.includes('*') ? true : origins, exposedHeaders: ['x-request-id'] });
