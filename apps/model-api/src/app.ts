@@ -40,7 +40,12 @@ export async function buildApp(config: ModelApiConfig, options: BuildOptions = {
   // Commands fail fast while Redis is away, so the limiter's fail-open/closed policy decides, not a queue.
   const redis = new Redis(config.REDIS_URL, {
     keyPrefix: config.REDIS_KEY_PREFIX,
-    maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 1000 });
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: 1000,
+    // Commands issued in the same tick (many concurrent admissions and releases) share one write.
+    enableAutoPipelining: true,
+  });
   // A subscribed connection can do nothing else, and must wait for Redis rather than fail fast.
   const subscriber = redis.duplicate({ enableOfflineQueue: true, enableReadyCheck: false, maxRetriesPerRequest: null });
   // Redis outages are reported once a minute, not once per reconnect attempt; the limiter's policy

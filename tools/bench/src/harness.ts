@@ -23,7 +23,9 @@ export async function startServerProcess(
   args: (port: number) => string[] = () => [],
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args(port)], {
+  // TypeScript sources run through tsx; a built bundle (.js) runs as it would in the image.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...loader, entry, ...args(port)], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ApiKeyRepository, ApiKeyRow } from './repository.js';
+import { ExpiringCache } from '../expiring-cache.js';
 import { hashKeySecret } from './secrets.js';
 
 /** Channel on which a revocation reaches every gateway replica. */
@@ -11,14 +12,17 @@ export const REVOCATION_CHANNEL = 'model-api:api-key-revoked';
  * handled it) drops the key from every replica's memory at once.
  */
 export class ApiKeyStore {
-  private readonly cache = new Map<string, { row: ApiKeyRow | null; until: number }>();
+  private readonly cache: ExpiringCache<string, ApiKeyRow | null>;
 
   constructor(
     private readonly repository: ApiKeyRepository,
-    private readonly cacheMs: number,
+    cacheMs: number,
     private readonly publisher: Redis,
     private readonly onBroadcastFailed: (error: unknown) => void,
-  ) {}
+  ) {
+    // Unknown secrets are remembered briefly too, so guessing does not turn into database load.
+    this.cache = new ExpiringCache((row) => (row ? cacheMs : Math.min(cacheMs, 5000)));
+  }
 
   /** Subscribes to revocations; pass a dedicated connection (a subscribed client can do nothing else). */
   async listen(subscriber: Redis): Promise<void> {
@@ -31,18 +35,9 @@ export class ApiKeyStore {
   /** The usable key for a secret, or null (unknown, revoked or expired). */
   async resolve(secret: string): Promise<ApiKeyRow | null> {
     const hash = hashKeySecret(secret);
-    const now = Date.now();
-    const cached = this.cache.get(hash);
-    let row: ApiKeyRow | null;
-    if (cached && cached.until > now) row = cached.row;
-    else {
-      row = (await this.repository.findByHash(hash)) ?? null;
-      if (this.cache.size > 50_000) this.cache.clear();
-      // Unknown secrets are remembered briefly too, so guessing does not turn into database load.
-      this.cache.set(hash, { row, until: now + (row ? this.cacheMs : Math.min(this.cacheMs, 5000)) });
-    }
+    const row = await this.cache.get(hash, async () => (await this.repository.findByHash(hash)) ?? null);
     if (!row || row.revokedAt !== null) return null;
-    if (row.expiresAt !== null && row.expiresAt.getTime() <= now) return null;
+    if (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now()) return null;
     return row;
   }
 

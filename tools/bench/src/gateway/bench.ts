@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -7,7 +8,8 @@ import { startServerProcess, type ServerProcess } from '../harness.js';
 import { ascending, percentile, round } from '../stats.js';
 import { nginxAvailable, startNginx } from './nginx.js';
 
-const MODEL_API_MAIN = fileURLToPath(new URL('../../../../apps/model-api/src/main.ts', import.meta.url));
+// The gateway runs from its production bundle, as in the image; the bench builds it first.
+const MODEL_API_BUNDLE = fileURLToPath(new URL('../../../../dist/apps/model-api/main.js', import.meta.url));
 const MODEL_API_MIGRATIONS = fileURLToPath(new URL('../../../../apps/model-api/drizzle', import.meta.url));
 const EMULATOR = fileURLToPath(new URL('../../../../libs/platform/testing/src/vllm-emulator/cli.ts', import.meta.url));
 
@@ -134,7 +136,8 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<void> 
       '--port', String(port), '--models', 'stream', '--token-delay-ms', String(options.chunkGapMs), '--name', 'stream',
     ]);
     processes.push(slow);
-    const gateway = await startServerProcess(MODEL_API_MAIN, {
+    execFileSync('npx', ['nx', 'build', 'model-api', '--output-style=static'], { stdio: 'ignore' });
+    const gateway = await startServerProcess(MODEL_API_BUNDLE, {
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       DATABASE_URL: database.url,
