@@ -1,5 +1,4 @@
-import { PageQueryProperties, PageSchema, Type, type Static } from '@one-data/service-kit';
-import { Description, ResourceName, Timestamp } from './common.js';
+import { Description, PageQueryProperties, PageSchema, ResourceName, type Static, Timestamp, Type } from '@one-data/service-kit';
 
 
 const Tag = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' });

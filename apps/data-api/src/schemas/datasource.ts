@@ -1,7 +1,6 @@
-import { Type, type Static } from '@one-data/service-kit';
+import { Description, ResourceName, type Static, Timestamp, Type } from '@one-data/service-kit';
 import { PageQueryProperties, PageSchema } from '@one-data/service-kit';
 import { DATA_SOURCE_TYPES } from '../db/schema.js';
-import { Description, ResourceName, Timestamp } from './common.js';
 
 const SourceType = Type.Union(
   [Type.Literal(DATA_SOURCE_TYPES[0]), Type.Literal(DATA_SOURCE_TYPES[1])],

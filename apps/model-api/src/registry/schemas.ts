@@ -1,23 +1,6 @@
-import { PageQueryProperties, PageSchema, Type, type Static, type TSchema } from '@one-data/service-kit';
+import { Description, Id, Nullable, PageQueryProperties, PageSchema, ResourceName, Timestamp, Type, type Static } from '@one-data/service-kit';
 import { MODEL_TASKS, VERSION_STAGES } from '../db/schema.js';
 
-export const ResourceName = Type.String({
-  minLength: 1,
-  maxLength: 128,
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
-  description: 'Letters, digits, `_`, `.` and `-`, starting with a letter or digit; unique per tenant',
-});
-export const Description = Type.String({ maxLength: 4000 });
-export const Timestamp = Type.String({ format: 'date-time' });
-export const Id = Type.String({ minLength: 1, maxLength: 40 });
-
-/**
- * `X | null` for request bodies, as `type: [X, "null"]`. The usual `anyOf: [X, null]` breaks under the
- * service kit's type coercion: Ajv coerces `null` to `""` or `0` in the first branch, which then passes,
- * so clearing a field would store an empty string or a zero instead of null.
- */
-export const Nullable = <T extends TSchema & { type: string }>(schema: T) =>
-  Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 
 const Tag = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' });
 const Tags = Type.Array(Tag, { maxItems: 32, uniqueItems: true });

@@ -1,6 +1,4 @@
-import { PageQueryProperties, PageSchema, Type, type Static } from '@one-data/service-kit';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Nullable, PageQueryProperties, PageSchema, Type, type Static } from '@one-data/service-kit';
 const PerMinute = Type.Integer({ minimum: 1, maximum: 100_000_000 });
 const ModelList = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 200, uniqueItems: true });
 

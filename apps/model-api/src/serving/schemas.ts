@@ -1,9 +1,9 @@
-import { PageQueryProperties, PageSchema, Type, type Static } from '@one-data/service-kit';
+import { Id, Nullable, PageQueryProperties, PageSchema, Timestamp, Type, type Static } from '@one-data/service-kit';
 import { DEPLOYMENT_STATUSES } from '../db/schema.js';
-import { Id, Nullable, Timestamp } from '../registry/schemas.js';
 
-export const ROUTING_STRATEGIES = ['least-outstanding', 'session', 'prefix'] as const;
-export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
+import { ROUTING_STRATEGIES } from '../gateway/balancer.js';
+
+export type { RoutingStrategy } from '../gateway/balancer.js';
 export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
 
 /** Also a Kubernetes label value (`one-data.io/served-model`), hence at most 63 characters and no `/`. */

@@ -15,3 +15,4 @@ export {
 export { runService, shutdownGracefully, type RunServiceOptions } from './run.js';
 export { newId } from './ids.js';
 export { assertValid } from './validation.js';
+export { Description, Id, IdParamsSchema, Nullable, ResourceName, Timestamp } from './schemas.js';

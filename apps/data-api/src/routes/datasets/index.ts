@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@one-data/service-kit';
+import { IdParamsSchema, Type } from '@one-data/service-kit';
 import type { DatasetService } from '../../datasets/service.js';
-import { IdParamsSchema } from '../../schemas/common.js';
 import {
   CreateDatasetSchema,
   DatasetPageSchema,
