@@ -234,3 +234,116 @@ export function checkNamespaces(objects: K8sObject[]): string[] {
   const clusterScoped = new Set(['Namespace', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'Queue']);
   return objects.filter((o) => !clusterScoped.has(o.kind) && !o.metadata.namespace).map((o) => `${id(o)}: no metadata.namespace`);
 }
+
+/** The port vLLM's OpenAI-compatible server listens on (serving.vllm.service.port; model-api's VLLM_PORT). */
+export const VLLM_PORT = 8000;
+
+/**
+ * model-api's SERVING_POOLS, in every ConfigMap that carries it, parses as a JSON list of pools with a
+ * `model`, and each pool's `dns` is `<service>.<namespace>.svc.<domain>:8000` of a headless Service of
+ * this release that has port 8000.
+ */
+export function checkServingPools(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const services = ofKind(objects, 'Service');
+  for (const cm of ofKind(objects, 'ConfigMap')) {
+    const text = (cm['data'] as Record<string, string> | undefined)?.['SERVING_POOLS'];
+    if (text === undefined) continue;
+    let pools: unknown;
+    try {
+      pools = JSON.parse(text);
+    } catch (error) {
+      problems.push(`${id(cm)}: SERVING_POOLS is not JSON: ${(error as Error).message}`);
+      continue;
+    }
+    if (!Array.isArray(pools)) {
+      problems.push(`${id(cm)}: SERVING_POOLS is not a JSON list`);
+      continue;
+    }
+    for (const pool of pools as Any[]) {
+      const model = typeof pool?.model === 'string' && pool.model !== '' ? pool.model : undefined;
+      if (!model) problems.push(`${id(cm)}: a pool without model: ${JSON.stringify(pool)}`);
+      if (pool?.dns === undefined) continue;
+      const match = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.[a-z0-9.-]+:(\d+)$/.exec(String(pool.dns));
+      if (!match) {
+        problems.push(`${id(cm)}: pool ${model}: dns ${pool.dns} is not <service>.<namespace>.svc.<domain>:<port>`);
+        continue;
+      }
+      const [, name, namespace, port] = match;
+      if (Number(port) !== VLLM_PORT) problems.push(`${id(cm)}: pool ${model}: dns port ${port}, vLLM listens on ${VLLM_PORT}`);
+      const service = services.find((s) => s.metadata.name === name && s.metadata.namespace === namespace);
+      if (!service) {
+        problems.push(`${id(cm)}: pool ${model}: dns ${pool.dns} names no Service of this release`);
+        continue;
+      }
+      const spec = service.spec as Any;
+      if (spec.clusterIP !== 'None') problems.push(`${id(cm)}: pool ${model}: ${id(service)} is not headless`);
+      if (!(spec.ports ?? []).some((p: Any) => p.port === Number(port))) problems.push(`${id(cm)}: pool ${model}: ${id(service)} has no port ${port}`);
+    }
+  }
+  return problems;
+}
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Kubernetes label selector semantics; an empty selector selects everything. */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const value = labels[key];
+    switch (operator) {
+      case 'In':
+        return value !== undefined && values.includes(value);
+      case 'NotIn':
+        return value === undefined || !values.includes(value);
+      case 'Exists':
+        return key in labels;
+      case 'DoesNotExist':
+        return !(key in labels);
+      default:
+        return false;
+    }
+  });
+  return byLabels && byExpressions;
+}
+
+/** A pod as a NetworkPolicy sees it; namespaces are matched by their kubernetes.io/metadata.name label. */
+export interface PodRef {
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Whether the rendered NetworkPolicies let `from` open a TCP connection to `to` on a container port
+ * (number and, optionally, its name). A pod no Ingress policy selects is not isolated.
+ */
+export function ingressAllowed(objects: K8sObject[], from: PodRef, to: PodRef, port: { number: number; name?: string }): boolean {
+  const policies = ofKind(objects, 'NetworkPolicy').filter((p) => {
+    const spec = p.spec as Any;
+    const types: string[] = spec.policyTypes ?? ['Ingress'];
+    return p.metadata.namespace === to.namespace && types.includes('Ingress') && selectorMatches(spec.podSelector, to.labels);
+  });
+  if (policies.length === 0) return true;
+  const portMatches = (rulePorts: Any[] | undefined): boolean =>
+    !rulePorts || rulePorts.length === 0 || rulePorts.some((p) => (p.protocol ?? 'TCP') === 'TCP' && (p.port === undefined || p.port === port.number || (port.name !== undefined && p.port === port.name)));
+  const peerMatches = (peer: Any, policyNamespace: string): boolean => {
+    if (peer.ipBlock) return false;
+    const namespaceOk = peer.namespaceSelector
+      ? selectorMatches(peer.namespaceSelector, { 'kubernetes.io/metadata.name': from.namespace })
+      : from.namespace === policyNamespace;
+    const podOk = peer.podSelector ? selectorMatches(peer.podSelector, from.labels) : true;
+    return namespaceOk && podOk;
+  };
+  return policies.some((p) =>
+    ((p.spec as Any).ingress ?? []).some(
+      (rule: Any) => portMatches(rule.ports) && (!rule.from || rule.from.length === 0 || rule.from.some((peer: Any) => peerMatches(peer, p.metadata.namespace ?? ''))),
+    ),
+  );
+}
+
+/** The pod template labels and namespace of a workload. */
+export const podOf = (workload: K8sObject): PodRef => ({ namespace: workload.metadata.namespace ?? '', labels: podLabels(workload) });

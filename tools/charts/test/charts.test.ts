@@ -20,9 +20,14 @@ import {
   checkSecurityContext,
   checkSeedReplicas,
   checkServiceMonitors,
+  checkServingPools,
   checkVirtualServices,
+  ingressAllowed,
   minReplicas,
+  podOf,
   podSpec,
+  VLLM_PORT,
+  type PodRef,
 } from '../src/policy.js';
 import { CHARTS, VALUES_FILES, helm, lintChart, pool, prepareCharts, removeCharts, templateChart, type ChartName, type K8sObject, type ValuesFile } from '../src/render.js';
 import { validateObjects } from '../src/validate.js';
@@ -89,6 +94,10 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
       expect(checkVirtualServices(objects(chart, values), platformGateway)).toEqual([]);
     });
 
+    it('points SERVING_POOLS at existing headless vLLM Services on port 8000', () => {
+      expect(checkServingPools(objects(chart, values))).toEqual([]);
+    });
+
     it('pulls every image from global.imageRegistry or an allowed upstream registry', () => {
       expect(checkImages(objects(chart, values), REGISTRY)).toEqual([]);
     });
@@ -130,6 +139,96 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
     const realmJson = JSON.parse((realm['data'] as Record<string, string>)['one-data-realm.json']!);
     expect(realmJson.roles.realm.map((r: { name: string }) => r.name)).toEqual(['admin', 'developer', 'viewer']);
     expect(JSON.stringify(realmJson.clientScopes)).toContain('"claim.name":"tenant_id"');
+  });
+
+  /**
+   * model-api with serving control (the default): KUBERNETES_MODE=in-cluster in its own namespace, a Role
+   * for the server-side apply of vLLM Deployments + headless Services, S3/Redis/database env from Secrets,
+   * and NetworkPolicies that let it reach vLLM on 8000 and let the Istio ingress gateway reach it.
+   */
+  const checkModelApi = (all: K8sObject[]): void => {
+    const namespace = 'one-data-model';
+    const find = (kind: string, name: string): K8sObject => {
+      const found = all.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+      if (!found) throw new Error(`${kind} ${namespace}/${name} was not rendered`);
+      return found;
+    };
+    const api = find('Deployment', 'model-api');
+    const pod = podSpec(api);
+    expect(pod.automountServiceAccountToken).toBe(true);
+    const role = find('Role', 'model-api-serving');
+    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+    const verbs = ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'];
+    const rules = role['rules'] as Rule[];
+    for (const [group, resource] of [['apps', 'deployments'], ['', 'services']] as const) {
+      const rule = rules.find((r) => r.apiGroups.includes(group) && r.resources.includes(resource));
+      expect(rule?.verbs.slice().sort(), `${resource}.${group}`).toEqual(verbs.slice().sort());
+    }
+    // nothing beyond those two resources
+    expect(rules.flatMap((r) => r.resources).sort()).toEqual(['deployments', 'services']);
+    const binding = find('RoleBinding', 'model-api-serving');
+    expect(binding['roleRef']).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'model-api-serving' });
+    expect(binding['subjects']).toEqual([{ kind: 'ServiceAccount', name: pod.serviceAccountName, namespace }]);
+    expect(find('ServiceAccount', pod.serviceAccountName)['automountServiceAccountToken']).toBe(true);
+
+    const env = find('ConfigMap', 'model-api-env')['data'] as Record<string, string>;
+    expect(env).toMatchObject({
+      KUBERNETES_MODE: 'in-cluster',
+      SERVING_NAMESPACE: namespace,
+      ARTIFACTS_S3_ENDPOINT: 'http://minio.one-data-infra.svc.cluster.local:9000',
+      ARTIFACTS_S3_BUCKET: 'models',
+      ARTIFACTS_S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect(env['VLLM_IMAGE']).toMatch(/^docker\.io\/vllm\/vllm-openai:/);
+    const pools = JSON.parse(env['SERVING_POOLS'] ?? 'null') as { model: string; dns: string }[];
+    const vllm = all.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['one-data.io/model']);
+    expect(pools.map((p) => p.model).sort()).toEqual(vllm.map((d) => d.metadata.labels?.['one-data.io/model']).sort());
+    expect(pools.length).toBeGreaterThan(0);
+    expect(checkServingPools(all)).toEqual([]);
+    // the MinIO Service the endpoint names (rendered when the umbrella includes the infrastructure)
+    const minio = all.find((o) => o.kind === 'Service' && o.metadata.name === 'minio' && o.metadata.namespace === 'one-data-infra');
+    if (minio) expect((minio.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toContain(9000);
+
+    const container = pod.containers[0];
+    const secretRef = (name: string): { name: string; key: string } | undefined =>
+      container.env.find((e: { name: string }) => e.name === name)?.valueFrom?.secretKeyRef;
+    expect(secretRef('ARTIFACTS_S3_ACCESS_KEY_ID')).toEqual({ name: 'model-s3-credentials', key: 'access-key' });
+    expect(secretRef('ARTIFACTS_S3_SECRET_ACCESS_KEY')).toEqual({ name: 'model-s3-credentials', key: 'secret-key' });
+    expect(secretRef('REDIS_PASSWORD')).toEqual({ name: 'redis-credentials', key: 'redis-password' });
+    expect(container.env.find((e: { name: string }) => e.name === 'REDIS_URL').value).toBe('redis://:$(REDIS_PASSWORD)@redis.one-data-infra.svc.cluster.local:6379/0');
+    expect(container.env.map((e: { name: string }) => e.name)).toContain('DATABASE_URL');
+
+    const modelApi = podOf(api);
+    const http = { number: 8080, name: 'http' };
+    const vllmPort = { number: VLLM_PORT, name: 'http' };
+    // pods model-api applies itself (apps/model-api/src/serving/manifests.ts)
+    const managedVllm: PodRef = { namespace, labels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'vllm-x', 'one-data.io/served-model': 'x', 'app.kubernetes.io/managed-by': 'model-api' } };
+    const ingressGateway: PodRef = { namespace: 'istio-system', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' } };
+    const agentApi: PodRef = { namespace: 'one-data-agent', labels: { app: 'agent-api' } };
+    expect(ingressAllowed(all, ingressGateway, modelApi, http)).toBe(true);
+    expect(ingressAllowed(all, agentApi, modelApi, http)).toBe(true);
+    for (const target of [...vllm.map(podOf), managedVllm]) {
+      expect(ingressAllowed(all, modelApi, target, vllmPort), JSON.stringify(target.labels)).toBe(true);
+      // vLLM has no authentication: nobody else in the platform bypasses the gateway
+      expect(ingressAllowed(all, agentApi, target, vllmPort), JSON.stringify(target.labels)).toBe(false);
+      expect(ingressAllowed(all, ingressGateway, target, vllmPort), JSON.stringify(target.labels)).toBe(false);
+    }
+  };
+
+  it('lets model-api apply vLLM serving in its namespace and reach it (Role, KUBERNETES_MODE, SERVING_POOLS, S3, NetworkPolicies)', () => {
+    for (const values of VALUES_FILES) checkModelApi(objects('model-studio', values));
+    checkModelApi(objects('one-data', 'values-prod.yaml'));
+  });
+
+  it('records serving manifests only when api.servingControl.enabled=false: no Role, no API token', async () => {
+    const all = await templateChart(binary, dir, 'model-studio', 'values.yaml', ['--set', 'api.servingControl.enabled=false']);
+    expect(all.filter((o) => o.kind === 'Role').map((o) => o.metadata.name)).not.toContain('model-api-serving');
+    expect(all.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain('model-vllm-managed');
+    const env = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'model-api-env')?.['data'] as Record<string, string> | undefined;
+    expect(env).toMatchObject({ KUBERNETES_MODE: 'off', SERVING_NAMESPACE: 'one-data-model' });
+    const api = all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'model-api');
+    expect(api && podSpec(api).automountServiceAccountToken).toBe(false);
+    expect(validateObjects(all)).toEqual([]);
   });
 
   it('runs migrations as a pre-install/pre-upgrade hook and tests /ready with helm test', () => {

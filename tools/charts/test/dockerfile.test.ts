@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { workspaceRoot } from '../src/helm.js';
 
 const text = await readFile(join(workspaceRoot, 'docker', 'Dockerfile'), 'utf8');
@@ -46,5 +47,33 @@ describe('docker/Dockerfile', () => {
   it('has a .dockerignore that keeps node_modules, dist and .git out of the context', async () => {
     const ignore = await readFile(join(workspaceRoot, '.dockerignore'), 'utf8');
     for (const entry of ['**/node_modules', '**/dist', '.git', '.cache']) expect(ignore).toContain(entry);
+  });
+});
+
+describe('docker/compose.yaml', () => {
+  type Service = { build?: { dockerfile: string; args?: Record<string, string> }; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> };
+
+  it('runs model-api like data-api: built from docker/Dockerfile, migrate then main, against the compose infrastructure', async () => {
+    const compose = parse(await readFile(join(workspaceRoot, 'docker', 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+    const service = (name: string): Service => {
+      const found = compose.services[name];
+      if (!found) throw new Error(`compose.yaml has no service ${name}`);
+      return found;
+    };
+    for (const name of ['data-api', 'model-api']) {
+      const app = service(name);
+      expect(app.build).toMatchObject({ dockerfile: 'docker/Dockerfile', args: { SERVICE: name } });
+      expect(app.command).toEqual(['sh', '-c', 'node migrate.js && exec node main.js']);
+      expect(app.environment).toMatchObject({ NODE_ENV: 'production', AUTH_MODE: 'jwks', REDIS_URL: expect.stringMatching(/@redis:6379\//) });
+      expect(Object.keys(app.depends_on ?? {})).toEqual(expect.arrayContaining(['mysql', 'redis']));
+    }
+    const env = service('model-api').environment ?? {};
+    expect(env['DATABASE_URL']).toBe('mysql://model:model-dev@mysql:3306/model');
+    expect(env).toMatchObject({ ARTIFACTS_S3_ENDPOINT: 'http://minio:9000', ARTIFACTS_S3_BUCKET: 'models', KUBERNETES_MODE: 'off' });
+    const pools = JSON.parse(env['SERVING_POOLS'] ?? 'null') as { model: string; endpoints: string[] }[];
+    expect(pools.length).toBeGreaterThan(0);
+    // the bucket model-api writes to exists before it starts
+    expect(service('minio-buckets').command).toEqual(expect.arrayContaining(['mb', 'local/models']));
+    expect(service('model-api').depends_on).toHaveProperty('minio-buckets');
   });
 });
