@@ -68,10 +68,9 @@ export function createGatewayMetrics(registry: Registry, pools: PoolRegistry) {
       registers,
       collect() {
         this.reset();
-        const now = Date.now();
         for (const pool of pools.all()) {
           for (const endpoint of pool.endpoints) {
-            this.set({ model: pool.model, endpoint: endpoint.url }, endpoint.isAvailable(now) || (endpoint.probeHealthy && !endpoint.ejected) ? 1 : 0);
+            this.set({ model: pool.model, endpoint: endpoint.url }, endpoint.probeHealthy && !endpoint.ejected ? 1 : 0);
           }
         }
       },
