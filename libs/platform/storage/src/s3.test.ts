@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  storage?.destroy();
+  await storage?.destroy();
   await server?.close();
 });
 

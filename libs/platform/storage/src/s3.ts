@@ -1,17 +1,6 @@
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  NoSuchKey,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import {
   assertValidKey,
   assertValidTtl,
@@ -45,10 +34,20 @@ export interface S3ObjectStorageOptions {
   maxAttempts?: number;
 }
 
-const isMissing = (error: unknown): boolean =>
-  error instanceof NoSuchKey ||
-  error instanceof NotFound ||
-  (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
+/**
+ * The AWS SDK is loaded on first use: it adds about 23 MB to a process, which a service that only
+ * sometimes touches objects (model-api's gateway replicas) should not pay for at start-up.
+ */
+const loadSdk = async () => {
+  const [s3, presigner] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]);
+  return { ...s3, getSignedUrl: presigner.getSignedUrl };
+};
+type Sdk = Awaited<ReturnType<typeof loadSdk>>;
+
+const isMissing = (sdk: Sdk, error: unknown): boolean =>
+  error instanceof sdk.NoSuchKey ||
+  error instanceof sdk.NotFound ||
+  (error instanceof sdk.S3ServiceException && error.$metadata.httpStatusCode === 404);
 
 /** X-Amz-Date has whole seconds: the URL stops working `ttl` seconds after the signing second. */
 const expiry = (signingDate: Date, ttlSeconds: number): Date =>
@@ -59,27 +58,34 @@ const isStream = (body: ObjectBody): body is Readable => body instanceof Readabl
 /** The S3 API through the AWS SDK v3: MinIO in the cluster, AWS S3, or any compatible server. */
 export class S3ObjectStorage implements ObjectStorage {
   readonly bucket: string;
-  private readonly client: S3Client;
-  private readonly presigner: S3Client;
+  private clients: Promise<{ sdk: Sdk; client: S3Client; presigner: S3Client }> | undefined;
 
-  constructor(options: S3ObjectStorageOptions) {
+  constructor(private readonly options: S3ObjectStorageOptions) {
     this.bucket = options.bucket;
-    const base: S3ClientConfig = {
-      region: options.region ?? 'us-east-1',
-      forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-      maxAttempts: options.maxAttempts ?? 3,
-      // Checksums only where the API demands them: a presigned PUT would otherwise carry the CRC32 of
-      // an empty body (the command has none at signing time) and every real upload would be rejected.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-    };
-    this.client = new S3Client({ ...base, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
-    const presignEndpoint = options.publicEndpoint ?? options.endpoint;
-    this.presigner =
-      presignEndpoint === options.endpoint
-        ? this.client
-        : new S3Client({ ...base, ...(presignEndpoint ? { endpoint: presignEndpoint } : {}) });
+  }
+
+  private connect(): Promise<{ sdk: Sdk; client: S3Client; presigner: S3Client }> {
+    this.clients ??= loadSdk().then((sdk) => {
+      const { options } = this;
+      const base: S3ClientConfig = {
+        region: options.region ?? 'us-east-1',
+        forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+        maxAttempts: options.maxAttempts ?? 3,
+        // Checksums only where the API demands them: a presigned PUT would otherwise carry the CRC32 of
+        // an empty body (the command has none at signing time) and every real upload would be rejected.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      };
+      const client = new sdk.S3Client({ ...base, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+      const presignEndpoint = options.publicEndpoint ?? options.endpoint;
+      const presigner =
+        presignEndpoint === options.endpoint
+          ? client
+          : new sdk.S3Client({ ...base, ...(presignEndpoint ? { endpoint: presignEndpoint } : {}) });
+      return { sdk, client, presigner };
+    });
+    return this.clients;
   }
 
   uriFor(key: string): string {
@@ -90,8 +96,9 @@ export class S3ObjectStorage implements ObjectStorage {
     assertValidKey(key);
     // S3 needs the length of a streamed body up front; without one, the stream is read into memory.
     const payload = isStream(body) && options.contentLength === undefined ? await buffer(body) : body;
-    const result = await this.client.send(
-      new PutObjectCommand({
+    const { sdk, client } = await this.connect();
+    const result = await client.send(
+      new sdk.PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: payload,
@@ -104,8 +111,9 @@ export class S3ObjectStorage implements ObjectStorage {
 
   async getObject(key: string): Promise<StoredObject> {
     assertValidKey(key);
+    const { sdk, client } = await this.connect();
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const body = result.Body;
       if (!(body instanceof Readable)) throw new Error(`S3 GetObject returned no readable body for '${key}'`);
       return {
@@ -117,15 +125,16 @@ export class S3ObjectStorage implements ObjectStorage {
         ...(result.ETag ? { etag: result.ETag } : {}),
       };
     } catch (error) {
-      if (isMissing(error)) throw objectNotFound(key);
+      if (isMissing(sdk, error)) throw objectNotFound(key);
       throw error;
     }
   }
 
   async headObject(key: string): Promise<ObjectInfo | null> {
     assertValidKey(key);
+    const { sdk, client } = await this.connect();
     try {
-      const result = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
         key,
         size: result.ContentLength ?? 0,
@@ -134,7 +143,7 @@ export class S3ObjectStorage implements ObjectStorage {
         ...(result.ETag ? { etag: result.ETag } : {}),
       };
     } catch (error) {
-      if (isMissing(error)) return null;
+      if (isMissing(sdk, error)) return null;
       throw error;
     }
   }
@@ -142,19 +151,21 @@ export class S3ObjectStorage implements ObjectStorage {
   async deleteObject(key: string): Promise<void> {
     assertValidKey(key);
     // S3 answers 204 whether or not the key existed.
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { sdk, client } = await this.connect();
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async presignUpload(key: string, options: PresignUploadOptions): Promise<PresignedRequest> {
     assertValidKey(key);
     const expiresIn = assertValidTtl(options.ttlSeconds);
-    const command = new PutObjectCommand({
+    const { sdk, presigner } = await this.connect();
+    const command = new sdk.PutObjectCommand({
       Bucket: this.bucket,
       Key: key,
       ...(options.contentType ? { ContentType: options.contentType } : {}),
     });
     const signingDate = new Date();
-    const url = await getSignedUrl(this.presigner, command, {
+    const url = await sdk.getSignedUrl(presigner, command, {
       expiresIn,
       signingDate,
       // The content type is a signed header: the upload must send exactly this value.
@@ -172,14 +183,17 @@ export class S3ObjectStorage implements ObjectStorage {
     assertValidKey(key);
     const expiresIn = assertValidTtl(options.ttlSeconds);
     const signingDate = new Date();
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
-    const url = await getSignedUrl(this.presigner, command, { expiresIn, signingDate });
+    const { sdk, presigner } = await this.connect();
+    const command = new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key });
+    const url = await sdk.getSignedUrl(presigner, command, { expiresIn, signingDate });
     return { url, method: 'GET', headers: {}, expiresAt: expiry(signingDate, expiresIn) };
   }
 
-  /** Closes the SDK's sockets. */
-  destroy(): void {
-    this.client.destroy();
-    if (this.presigner !== this.client) this.presigner.destroy();
+  /** Closes the SDK's sockets (if it was ever loaded). */
+  async destroy(): Promise<void> {
+    if (!this.clients) return;
+    const { client, presigner } = await this.clients;
+    client.destroy();
+    if (presigner !== client) presigner.destroy();
   }
 }
