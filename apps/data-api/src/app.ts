@@ -12,7 +12,7 @@ import { dataSourceRoutes } from './routes/datasources/index.js';
 
 export const SERVICE_NAME = 'data-api';
 
-export type BuildOptions = Pick<ServiceOptions, 'logStream' | 'tokenVerifier'>;
+export type BuildOptions = Pick<ServiceOptions, 'logStream'>;
 
 /** Wires the data API: the service kit, the `data` database, and the data source and dataset routes. */
 export async function buildApp(config: DataApiConfig, options: BuildOptions = {}): Promise<ServiceApp> {

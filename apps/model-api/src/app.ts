@@ -25,7 +25,7 @@ import { createManifestApplier, listServedPools, servingRoutes } from './serving
 
 export const SERVICE_NAME = 'model-api';
 
-export interface BuildOptions extends Pick<ServiceOptions, 'logStream' | 'tokenVerifier'> {
+export interface BuildOptions extends Pick<ServiceOptions, 'logStream'> {
   /** Where serving deployments' pools come from; defaults to the model-api's own deployments. */
   deployedPools?: () => Promise<DeployedPool[]>;
 }

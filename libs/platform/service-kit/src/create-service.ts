@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
-import { DEV_AUDIENCE, DEV_ISSUER, authPlugin, createTokenVerifier, type AuthPluginOptions, type TokenVerifier } from '@one-data/auth';
+import { DEV_AUDIENCE, DEV_ISSUER, authPlugin, createTokenVerifier, type AuthPluginOptions } from '@one-data/auth';
 import { healthPlugin } from '@one-data/health';
 import { metricsPlugin } from '@one-data/metrics';
 import type { CommonConfig } from './config.js';
@@ -34,8 +34,6 @@ export interface ServiceOptions {
   logStream?: DestinationStream;
   /** API keys accepted besides JWTs (model-api's `/v1` keys). */
   apiKeys?: AuthPluginOptions['apiKeys'];
-  /** A ready verifier, for callers that share one across app instances. */
-  tokenVerifier?: TokenVerifier;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -146,17 +144,15 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     if (app.health.shuttingDown) reply.header('connection', 'close');
   });
 
-  const tokenVerifier =
-    options.tokenVerifier ??
-    (await createTokenVerifier({
-      mode: config.AUTH_MODE,
-      ...(config.AUTH_JWKS_URL === undefined ? {} : { jwksUrl: config.AUTH_JWKS_URL }),
-      // Configuration validation makes both mandatory with JWKS; the dev defaults match `npm run token`.
-      issuer: config.AUTH_ISSUER ?? DEV_ISSUER,
-      audience: config.AUTH_AUDIENCE ?? DEV_AUDIENCE,
-      ...(config.AUTH_CLIENT_ID === undefined ? {} : { clientId: config.AUTH_CLIENT_ID }),
-      tenantClaim: config.AUTH_TENANT_CLAIM,
-    }));
+  const tokenVerifier = await createTokenVerifier({
+    mode: config.AUTH_MODE,
+    ...(config.AUTH_JWKS_URL === undefined ? {} : { jwksUrl: config.AUTH_JWKS_URL }),
+    // Configuration validation makes both mandatory with JWKS; the dev defaults match `npm run token`.
+    issuer: config.AUTH_ISSUER ?? DEV_ISSUER,
+    audience: config.AUTH_AUDIENCE ?? DEV_AUDIENCE,
+    ...(config.AUTH_CLIENT_ID === undefined ? {} : { clientId: config.AUTH_CLIENT_ID }),
+    tenantClaim: config.AUTH_TENANT_CLAIM,
+  });
   await app.register(authPlugin, {
     verifier: tokenVerifier,
     ...(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
