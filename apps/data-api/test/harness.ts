@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '@one-data/auth';
 import { loadConfig, type ServiceApp } from '@one-data/service-kit';
-import {
-  captureLogs,
-  createTestDatabase,
-  startTestIdentityProvider,
-  type CapturedLogs,
-  type TestDatabase,
-  type TestIdentityProvider,
-} from '@one-data/testing';
+import { authEnvFor, type CapturedLogs, captureLogs, createTestDatabase, startTestIdentityProvider, type TestDatabase, type TestIdentityProvider } from '@one-data/testing';
 import { buildApp } from '../src/app.js';
 import { DataApiConfigSchema, type DataApiConfig } from '../src/config.js';
 
@@ -29,17 +22,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The environment a data-api under test needs: its database, the local identity provider, a fresh key. */
+export const testEnv = (idp: TestIdentityProvider, databaseUrl: string): Record<string, string> => ({
+  NODE_ENV: 'test',
+  DATABASE_URL: databaseUrl,
+  ...authEnvFor(idp),
+  CREDENTIALS_KEYS: testKeyring(),
+  CREDENTIALS_ACTIVE_KEY_ID: 'k1',
+});
+
 export function configFor(idp: TestIdentityProvider, databaseUrl: string, env: Record<string, string> = {}) {
   return loadConfig('data-api', DataApiConfigSchema, {
-    NODE_ENV: 'test',
+    ...testEnv(idp, databaseUrl),
     LOG_LEVEL: 'trace',
-    DATABASE_URL: databaseUrl,
-    AUTH_MODE: 'jwks',
-    AUTH_JWKS_URL: idp.jwksUrl,
-    AUTH_ISSUER: idp.issuer,
-    AUTH_AUDIENCE: idp.audience,
-    CREDENTIALS_KEYS: testKeyring(),
-    CREDENTIALS_ACTIVE_KEY_ID: 'k1',
     CONNECTION_TEST_TIMEOUT_MS: '3000',
     ...env,
   });

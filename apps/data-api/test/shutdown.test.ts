@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startTestIdentityProvider, type TestDatabase, type TestIdentityProvider } from '@one-data/testing';
-import { MIGRATIONS, testKeyring } from './harness.js';
+import { createTestDatabase, freePort, startTestIdentityProvider, type TestDatabase, type TestIdentityProvider } from '@one-data/testing';
+import { MIGRATIONS, testEnv } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -23,13 +23,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const freePort = async (): Promise<number> => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
 
 /** Starts the real data-api process (src/main.ts through tsx) and waits until it answers /health. */
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
@@ -37,17 +30,10 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
       ...process.env,
-      NODE_ENV: 'test',
+      ...testEnv(idp, database.url),
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env['SHUTDOWN_TEST_LOG_LEVEL'] ?? 'warn',
-      DATABASE_URL: database.url,
-      AUTH_MODE: 'jwks',
-      AUTH_JWKS_URL: idp.jwksUrl,
-      AUTH_ISSUER: idp.issuer,
-      AUTH_AUDIENCE: idp.audience,
-      CREDENTIALS_KEYS: testKeyring(),
-      CREDENTIALS_ACTIVE_KEY_ID: 'k1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,18 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type ServiceApp } from '@one-data/service-kit';
-import {
-  TEST_REDIS_URL,
-  captureLogs,
-  createTestDatabase,
-  startTestIdentityProvider,
-  startVllmEmulator,
-  type CapturedLogs,
-  type EmulatorOptions,
-  type TestDatabase,
-  type TestIdentityProvider,
-  type VllmEmulator,
-} from '@one-data/testing';
+import { authEnvFor, type CapturedLogs, captureLogs, createTestDatabase, type EmulatorOptions, startTestIdentityProvider, startVllmEmulator, TEST_REDIS_URL, type TestDatabase, type TestIdentityProvider, type VllmEmulator } from '@one-data/testing';
 import { buildApp, type BuildOptions } from '../src/app.js';
 import { ModelApiConfigSchema, type ModelApiConfig } from '../src/config.js';
 
@@ -60,10 +49,7 @@ export async function startGatewayHarness(options: HarnessOptions = {}): Promise
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisKeyPrefix,
-    AUTH_MODE: 'jwks',
-    AUTH_JWKS_URL: idp.jwksUrl,
-    AUTH_ISSUER: idp.issuer,
-    AUTH_AUDIENCE: idp.audience,
+    ...authEnvFor(idp),
     SERVING_POOLS: JSON.stringify(pools),
     HEALTH_PROBE_INTERVAL_MS: '200',
     EJECT_COOLDOWN_MS: '500',

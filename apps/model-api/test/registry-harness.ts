@@ -3,16 +3,7 @@ import type { Role } from '@one-data/auth';
 import { createDatabase } from '@one-data/db';
 import { createService, loadConfig, type ServiceApp } from '@one-data/service-kit';
 import type { S3ObjectStorage } from '@one-data/storage';
-import {
-  captureLogs,
-  createTestDatabase,
-  startTestIdentityProvider,
-  startTestS3Server,
-  type CapturedLogs,
-  type TestDatabase,
-  type TestIdentityProvider,
-  type TestS3Server,
-} from '@one-data/testing';
+import { authEnvFor, type CapturedLogs, captureLogs, createTestDatabase, startTestIdentityProvider, startTestS3Server, type TestDatabase, type TestIdentityProvider, type TestS3Server } from '@one-data/testing';
 import { ModelApiConfigSchema, type ModelApiConfig } from '../src/config.js';
 import { schema, type ModelDb } from '../src/db/index.js';
 import { artifactStorageFromConfig, registryRoutes } from '../src/registry/index.js';
@@ -84,10 +75,7 @@ export async function startRegistryHarness(options: RegistryHarnessOptions = {})
     DATABASE_URL: database.url,
     // Required by the config; nothing here connects to it.
     REDIS_URL: 'redis://127.0.0.1:6379',
-    AUTH_MODE: 'jwks',
-    AUTH_JWKS_URL: idp.jwksUrl,
-    AUTH_ISSUER: idp.issuer,
-    AUTH_AUDIENCE: idp.audience,
+    ...authEnvFor(idp),
     ARTIFACTS_S3_ENDPOINT: s3.endpoint,
     ARTIFACTS_S3_REGION: s3.region,
     ARTIFACTS_S3_BUCKET: ARTIFACTS_BUCKET,

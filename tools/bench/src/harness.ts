@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { freePort } from '@one-data/testing';
 
 /** A server under test, in its own process so it never shares an event loop with the load generator. */
 export interface ServerProcess {
@@ -50,13 +50,6 @@ export async function startServerProcess(
   };
 }
 
-export const freePort = async (): Promise<number> => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
 
 /** CPU time (user + system) a process has used so far, in milliseconds, from /proc. */
 export async function cpuMillis(pid: number): Promise<number> {

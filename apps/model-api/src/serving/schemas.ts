@@ -1,6 +1,5 @@
 import { Id, Nullable, PageQueryProperties, PageSchema, Timestamp, Type, type Static } from '@one-data/service-kit';
 import { DEPLOYMENT_STATUSES } from '../db/schema.js';
-
 import { ROUTING_STRATEGIES } from '../gateway/balancer.js';
 
 export type { RoutingStrategy } from '../gateway/balancer.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
 import { notFound } from '@one-data/errors';
-import { captureLogs, startTestIdentityProvider, type CapturedLogs, type TestIdentityProvider } from '@one-data/testing';
+import { authEnvFor, type CapturedLogs, captureLogs, startTestIdentityProvider, type TestIdentityProvider } from '@one-data/testing';
 import { CommonConfigSchema, loadConfig } from './config.js';
 import { createService, type ServiceApp } from './create-service.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
@@ -12,10 +12,7 @@ async function buildService(idp: TestIdentityProvider, env: Record<string, strin
   const config = loadConfig('kit-test', CommonConfigSchema, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'trace',
-    AUTH_MODE: 'jwks',
-    AUTH_JWKS_URL: idp.jwksUrl,
-    AUTH_ISSUER: idp.issuer,
-    AUTH_AUDIENCE: idp.audience,
+    ...authEnvFor(idp),
     ...env,
   });
   const app = await createService({

@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIdentityProvider, type TestIdentityProvider } from '@one-data/testing';
+import { authEnvFor, startTestIdentityProvider, type TestIdentityProvider } from '@one-data/testing';
 import { CommonConfigSchema, loadConfig, type CommonConfig } from './config.js';
 import { createService, type ServiceApp } from './create-service.js';
 import { shutdownGracefully } from './run.js';
@@ -61,9 +61,7 @@ describe('shutdownGracefully on a listening server', () => {
   beforeAll(async () => {
     config = loadConfig('kit-shutdown', CommonConfigSchema, {
       LOG_LEVEL: 'silent',
-      AUTH_JWKS_URL: idp.jwksUrl,
-      AUTH_ISSUER: idp.issuer,
-      AUTH_AUDIENCE: idp.audience,
+      ...authEnvFor(idp),
       SHUTDOWN_DELAY_MS: String(DELAY_MS),
       SHUTDOWN_TIMEOUT_MS: '5000',
     });
@@ -126,9 +124,7 @@ describe('shutdownGracefully with a request that outlives SHUTDOWN_TIMEOUT_MS', 
   it('closes the remaining connections at the timeout instead of waiting forever', async () => {
     const config = loadConfig('kit-shutdown', CommonConfigSchema, {
       LOG_LEVEL: 'silent',
-      AUTH_JWKS_URL: idp.jwksUrl,
-      AUTH_ISSUER: idp.issuer,
-      AUTH_AUDIENCE: idp.audience,
+      ...authEnvFor(idp),
       SHUTDOWN_TIMEOUT_MS: '100',
     });
     const app = await createService({ name: 'kit-shutdown', version: '0', description: '', config });

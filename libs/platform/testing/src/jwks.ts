@@ -132,6 +132,11 @@ export function authConfigFor(idp: TestIdentityProvider): JwksAuthConfig {
   return { mode: 'jwks', jwksUrl: idp.jwksUrl, issuer: idp.issuer, audience: idp.audience };
 }
 
+/** The same settings as the environment variables a service reads (`AUTH_MODE=jwks` and its three companions). */
+export function authEnvFor(idp: TestIdentityProvider): Record<'AUTH_MODE' | 'AUTH_JWKS_URL' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE', string> {
+  return { AUTH_MODE: 'jwks', AUTH_JWKS_URL: idp.jwksUrl, AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: idp.audience };
+}
+
 /** `alg: none` token with exactly the given claims. */
 export function unsignedToken(claims: Record<string, unknown>): string {
   return new UnsecuredJWT(claims).encode();

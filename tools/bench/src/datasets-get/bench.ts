@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, startTestIdentityProvider } from '@one-data/testing';
+import { authEnvFor, createTestDatabase, startTestIdentityProvider } from '@one-data/testing';
 import { measure, printTable, startServerProcess, type LoadOptions } from '../harness.js';
 import { ascending } from '../stats.js';
 
@@ -25,10 +25,7 @@ export async function benchDatasetsGet(load: LoadOptions & { rounds: number }): 
     NODE_ENV: 'production',
     LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info',
     DATABASE_URL: database.url,
-    AUTH_MODE: 'jwks',
-    AUTH_JWKS_URL: idp.jwksUrl,
-    AUTH_ISSUER: idp.issuer,
-    AUTH_AUDIENCE: idp.audience,
+    ...authEnvFor(idp),
     CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     CREDENTIALS_ACTIVE_KEY_ID: 'k1',
   });

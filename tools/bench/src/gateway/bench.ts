@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { createTestDatabase, startTestIdentityProvider, TEST_REDIS_URL } from '@one-data/testing';
+import { authEnvFor, createTestDatabase, startTestIdentityProvider, TEST_REDIS_URL } from '@one-data/testing';
 import { startServerProcess, type ServerProcess } from '../harness.js';
 import { ascending, percentile, round } from '../stats.js';
 import { nginxAvailable, startNginx } from './nginx.js';
@@ -143,10 +143,7 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<void> 
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
-      AUTH_MODE: 'jwks',
-      AUTH_JWKS_URL: idp.jwksUrl,
-      AUTH_ISSUER: idp.issuer,
-      AUTH_AUDIENCE: idp.audience,
+      ...authEnvFor(idp),
       SERVING_POOLS: JSON.stringify([
         { model: 'fast', endpoints: [fast.url] },
         { model: 'stream', endpoints: [slow.url] },

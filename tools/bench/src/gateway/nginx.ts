@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, type ServerProcess } from '../harness.js';
+import { freePort } from '@one-data/testing';
+import type { ServerProcess } from '../harness.js';
 
 const NGINX = '/usr/sbin/nginx';
 
