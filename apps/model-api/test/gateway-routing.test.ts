@@ -179,6 +179,14 @@ describe('request checks', () => {
     expect(served().reduce((a, b) => a + b, 0)).toBe(0);
   });
 
+  it('passes the caller’s trace context and request id on to the model server', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect((await chat('lo-model', {}, { traceparent, 'x-request-id': 'trace-42' })).statusCode).toBe(200);
+    const headers = h.emulators.map((emulator) => emulator.stats()).find((stats) => stats.requests > 0)?.lastRequestHeaders;
+    expect(headers?.['traceparent']).toBe(traceparent);
+    expect(headers?.['x-request-id']).toBe('trace-42');
+  });
+
   it('forwards fields it does not know unchanged', async () => {
     const extra = { temperature: 0.2, guided_json: { type: 'object' }, tools: [{ type: 'function', function: { name: 'f' } }], top_k: 5 };
     expect((await chat('lo-model', extra)).statusCode).toBe(200);

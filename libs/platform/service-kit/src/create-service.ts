@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import swagger from '@fastify/swagger';
@@ -38,6 +38,8 @@ export interface ServiceOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+const validTraceparent = (value: unknown): string | undefined =>
+  typeof value === 'string' && TRACEPARENT.test(value) ? value : undefined;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,18 +72,20 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     },
     // Every log line of a request carries the caller's trace id, so logs join up with traces.
     childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
-      const traceparent = rawRequest.headers['traceparent'];
-      const traced = typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
-      return logger.child(traced ? { ...bindings, traceparent } : bindings, childOptions);
+      const traceparent = validTraceparent(rawRequest.headers['traceparent']);
+      return logger.child(traceparent ? { ...bindings, traceparent } : bindings, childOptions);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
-  app.decorateRequest('traceparent', undefined);
+  // Read only by the few handlers that call another service, so checked when read, not per request.
+  app.decorateRequest('traceparent', {
+    getter(this: FastifyRequest) {
+      return validTraceparent(this.headers['traceparent']);
+    },
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    const traceparent = request.headers['traceparent'];
-    if (typeof traceparent === 'string' && TRACEPARENT.test(traceparent)) request.traceparent = traceparent;
   });
 
   // JSON APIs only: anything else is a 415, not a string body that fails validation later.
