@@ -31,6 +31,7 @@ export interface Rejection {
 
 export type LimitDecision = { admitted: true; admission: Admission } | { admitted: false; rejection: Rejection };
 
+/** Counter windows; the admission script's `window_left` uses the same 60 seconds. */
 const WINDOW_SECONDS = 60;
 
 /**
@@ -109,11 +110,11 @@ export class RateLimiter {
     redis.defineCommand('admitRequest', { lua: ADMIT_SCRIPT });
   }
 
-  /** Admits the request in every scope or rejects it; `null` = Redis unreachable and failing open. */
+  /** Admits the request in every scope or rejects it. Redis unreachable: admitted (fail-open) or throws (fail-closed). */
   async admit(scopes: LimitScope[]): Promise<LimitDecision> {
     const active = scopes.filter((scope) => !unlimited(scope.limits));
     if (active.length === 0) return { admitted: true, admission: { headers: {}, release: () => undefined } };
-    const minute = Math.floor(Date.now() / 60_000);
+    const minute = Math.floor(Date.now() / (WINDOW_SECONDS * 1000));
     const keys = active.flatMap((scope) => [
       `rl:${scope.id}:req:${minute}`,
       `rl:${scope.id}:tok:${minute}`,
@@ -206,4 +207,3 @@ function limitHeaders(limits: ScopeLimits, remainingRequests: number, remainingT
   return headers;
 }
 
-export const WINDOW = WINDOW_SECONDS;
