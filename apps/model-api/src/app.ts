@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import type { Principal } from '@one-data/auth';
 import { createDatabase, registerDatabase } from '@one-data/db';
-import { createService, type ServiceApp, type ServiceOptions } from '@one-data/service-kit';
+import { createRedisClient, createService, type ServiceApp, type ServiceOptions } from '@one-data/service-kit';
 import { ApiKeyRepository } from './apikeys/repository.js';
 import { API_KEY_PREFIX } from './apikeys/secrets.js';
 import { ApiKeyService } from './apikeys/service.js';
@@ -38,7 +37,7 @@ export async function buildApp(config: ModelApiConfig, options: BuildOptions = {
   parseStaticPools(config.SERVING_POOLS); // fail at start-up, not at the first request
   const database = createDatabase({ url: config.DATABASE_URL, schema });
   // Commands fail fast while Redis is away, so the limiter's fail-open/closed policy decides, not a queue.
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createRedisClient(config, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,

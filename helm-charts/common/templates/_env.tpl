@@ -30,6 +30,13 @@ Plain settings go to the component's ConfigMap; credentials come from existing S
 {{- if and $redis.host (not $redis.existingSecret) }}
 {{- $_ := set $data "REDIS_URL" (printf "redis://%s:%v/%v" $redis.host ($redis.port | default 6379) ($redis.db | default 0)) -}}
 {{- end -}}
+{{- /* With Sentinel the client asks the sentinels for the primary; REDIS_URL keeps password and db. */ -}}
+{{- $sentinel := $redis.sentinel | default dict -}}
+{{- if and $redis.host $sentinel.enabled }}
+{{- include "common.validate.required" (dict "name" "global.redis.sentinel.hosts" "value" $sentinel.hosts "hint" "the sentinels' host:port, e.g. redis-0.redis-headless.one-data-infra.svc.cluster.local:26379") -}}
+{{- $_ := set $data "REDIS_SENTINELS" (join "," $sentinel.hosts) -}}
+{{- $_ := set $data "REDIS_SENTINEL_MASTER" ($sentinel.masterSet | default "one-data") -}}
+{{- end -}}
 {{- range $key, $value := .extraConfig }}{{ $_ := set $data $key ($value | toString) }}{{ end -}}
 {{- range $key, $value := $values.config }}{{ $_ := set $data $key ($value | toString) }}{{ end -}}
 {{- range $key := keys $data | sortAlpha }}

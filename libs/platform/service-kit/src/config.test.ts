@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       PORT: 8080,
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
+      REDIS_SENTINEL_MASTER: 'one-data',
       AUTH_MODE: 'jwks',
       AUTH_TENANT_CLAIM: 'tenant_id',
       CORS_ORIGINS: '',
@@ -93,6 +94,16 @@ describe('loadConfig', () => {
     ]);
     // dev mode needs none of them
     expect(loadConfig('test-svc', CommonConfigSchema, { AUTH_MODE: 'dev' }).AUTH_MODE).toBe('dev');
+  });
+
+  it('accepts REDIS_SENTINELS as host:port list and rejects anything else with what is expected', () => {
+    const sentinels = 'redis-0.redis-headless.one-data-infra.svc.cluster.local:26379, 10.0.0.7:26380';
+    const config = loadConfig('test-svc', CommonConfigSchema, { ...JWKS_ENV, REDIS_SENTINELS: sentinels, REDIS_SENTINEL_MASTER: 'mymaster' });
+    expect(config).toMatchObject({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_MASTER: 'mymaster' });
+    const expected = 'REDIS_SENTINELS must be a comma-separated list of host:port, e.g. redis-0.redis-headless:26379,redis-1.redis-headless:26379';
+    for (const malformed of ['redis-0:26379,', 'redis-0', 'redis://redis-0:26379', 'redis-0:26379;redis-1:26379', 'redis-0:0', 'redis-0:65536', ' , ']) {
+      expect(configError(CommonConfigSchema, { ...JWKS_ENV, REDIS_SENTINELS: malformed }).problems, malformed).toEqual([expected]);
+    }
   });
 
   it('refuses AUTH_MODE=dev with NODE_ENV=production', () => {

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
+import { SENTINELS_EXAMPLE, parseSentinels } from './redis.js';
 
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -15,6 +16,9 @@ export const CommonConfigProperties = {
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
   LOG_LEVEL: LogLevel,
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'redis://[user:password@]host:6379[/db]' })),
+  /** Set when Redis runs with Sentinel: the primary is asked of them; REDIS_URL then gives only credentials and db. */
+  REDIS_SENTINELS: Type.Optional(Type.String({ minLength: 1, description: `comma-separated host:port, e.g. ${SENTINELS_EXAMPLE}` })),
+  REDIS_SENTINEL_MASTER: Type.String({ minLength: 1, default: 'one-data', description: 'master set the sentinels monitor' }),
   AUTH_MODE: Type.Union([Type.Literal('jwks'), Type.Literal('dev')], { default: 'jwks' }),
   AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
@@ -102,6 +106,10 @@ export function loadConfig<S extends TObject>(
   }
   if (candidate['AUTH_MODE'] === 'dev' && candidate['NODE_ENV'] === 'production') {
     problems.push('AUTH_MODE=dev is not allowed when NODE_ENV=production');
+  }
+  const sentinels = candidate['REDIS_SENTINELS'];
+  if ('REDIS_SENTINELS' in schema.properties && typeof sentinels === 'string' && !parseSentinels(sentinels)) {
+    problems.push(`REDIS_SENTINELS must be a comma-separated list of host:port, e.g. ${SENTINELS_EXAMPLE}`);
   }
   if (problems.length > 0) throw new ConfigError(service, problems);
   return candidate as Static<S>;

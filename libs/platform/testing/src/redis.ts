@@ -1,5 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { freePort } from './ports.js';
 
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -33,4 +39,94 @@ export function createTestRedis(): TestRedis {
       }
     },
   };
+}
+
+const REDIS_SERVER = process.env['REDIS_SERVER_BINARY'] ?? 'redis-server';
+
+/** Why no real redis-server (or Sentinel) can be started here; undefined when one can. */
+export function redisServerUnavailable(): string | undefined {
+  const result = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
+  if (result.status === 0) return undefined;
+  return `${REDIS_SERVER} cannot run (${result.error?.message ?? result.stderr.trim()}): apt-get install redis-server`;
+}
+
+/** A Redis server or Sentinel process this test started, on 127.0.0.1. */
+export interface RedisProcess {
+  host: string;
+  port: number;
+  /** Kills the process and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** A throwaway redis-server on a free port without persistence; `replicaOf` makes it replicate that port. */
+export function startRedisServer(options: { replicaOf?: number } = {}): Promise<RedisProcess> {
+  const replica = options.replicaOf === undefined ? [] : [`replicaof 127.0.0.1 ${options.replicaOf}`];
+  return startRedisProcess(['save ""', 'appendonly no', ...replica]);
+}
+
+/**
+ * A real Redis Sentinel on a free port monitoring `master` as `name`, with quorum 1 (it alone decides
+ * a failover) and a 1 s down-after, so a test's failover takes seconds.
+ */
+export function startRedisSentinel(name: string, master: { host: string; port: number; password?: string }): Promise<RedisProcess> {
+  return startRedisProcess(
+    [
+      `sentinel monitor ${name} ${master.host} ${master.port} 1`,
+      ...(master.password ? [`sentinel auth-pass ${name} ${master.password}`] : []),
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 10000`,
+    ],
+    ['--sentinel'],
+  );
+}
+
+async function startRedisProcess(config: string[], args: string[] = []): Promise<RedisProcess> {
+  // Its own directory: a sentinel rewrites its config file as it learns about the group.
+  const dir = await mkdtemp(join(tmpdir(), 'one-data-redis-'));
+  const port = await freePort();
+  const file = join(dir, 'redis.conf');
+  await writeFile(file, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...config, ''].join('\n'));
+  const child = spawn(REDIS_SERVER, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let ended = false;
+  const exited = new Promise<void>((resolve) => {
+    const end = () => {
+      ended = true;
+      resolve();
+    };
+    child.once('exit', end);
+    child.once('error', (error) => {
+      output += String(error);
+      end();
+    });
+  });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill); // never outlive the test process
+  const stop = async () => {
+    process.off('exit', kill);
+    if (!ended) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && !ended; await sleep(50)) {
+    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      if ((await probe.ping()) === 'PONG') return { host: '127.0.0.1', port, stop };
+    } catch {
+      // not listening yet
+    } finally {
+      probe.disconnect();
+    }
+  }
+  await stop();
+  throw new Error(`${REDIS_SERVER} ${args.join(' ')} did not answer on port ${port}:\n${output}`);
 }

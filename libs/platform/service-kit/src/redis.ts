@@ -1,0 +1,43 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { CommonConfig } from './config.js';
+
+export type RedisConfig = Pick<CommonConfig, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER'>;
+
+export const SENTINELS_EXAMPLE = 'redis-0.redis-headless:26379,redis-1.redis-headless:26379';
+
+const ADDRESS = /^([A-Za-z0-9_.-]+):(\d{1,5})$/;
+
+/** `host:port,host:port` as ioredis sentinel addresses; undefined when an entry is not host:port. */
+export function parseSentinels(list: string): { host: string; port: number }[] | undefined {
+  const addresses = list.split(',').map((entry) => {
+    const [, host, port] = ADDRESS.exec(entry.trim()) ?? [];
+    return host && Number(port) >= 1 && Number(port) <= 65535 ? { host, port: Number(port) } : undefined;
+  });
+  return addresses.every((address) => address !== undefined) ? addresses : undefined;
+}
+
+/**
+ * The one way a service connects to Redis. With REDIS_SENTINELS, ioredis asks the sentinels for the
+ * current primary of REDIS_SENTINEL_MASTER, and asks again after a failover; REDIS_URL then only
+ * supplies username, password, database and TLS (its host and port are not used). Without sentinels
+ * REDIS_URL is the server. `duplicate()` keeps the mode, so a subscriber follows failovers too.
+ */
+export function createRedisClient(config: RedisConfig, options: RedisOptions = {}): Redis {
+  if (!config.REDIS_SENTINELS) {
+    if (!config.REDIS_URL) throw new Error('Redis is not configured: set REDIS_URL (or REDIS_SENTINELS)');
+    return new Redis(config.REDIS_URL, options);
+  }
+  const sentinels = parseSentinels(config.REDIS_SENTINELS);
+  if (!sentinels) throw new Error(`REDIS_SENTINELS must be a comma-separated list of host:port, e.g. ${SENTINELS_EXAMPLE}`);
+  const sentinelOptions: RedisOptions = {
+    // Reconnect as soon as a sentinel announces a new primary, rather than when the old one's
+    // connection finally breaks (a partitioned node may never close it).
+    failoverDetector: true,
+    // ioredis speaks plain TCP to the primary in sentinel mode unless told otherwise: keep rediss:// meaning TLS.
+    enableTLSForSentinelMode: config.REDIS_URL?.startsWith('rediss://') ?? false,
+    ...options,
+    sentinels,
+    name: config.REDIS_SENTINEL_MASTER,
+  };
+  return config.REDIS_URL ? new Redis(config.REDIS_URL, sentinelOptions) : new Redis(sentinelOptions);
+}
