@@ -218,6 +218,18 @@ export function checkImages(objects: K8sObject[], registry: string): string[] {
   return problems;
 }
 
+/** The platform's own images a render pulls (repository names under the registry, without tags). */
+export function platformImages(objects: K8sObject[], registry: string): string[] {
+  const repositories = new Set<string>();
+  for (const o of podCarriers(objects)) {
+    for (const c of containersOf(podSpec(o))) {
+      const image = String(c.image);
+      if (image.startsWith(`${registry}/`)) repositories.add(image.slice(registry.length + 1).replace(/[:@].*$/, ''));
+    }
+  }
+  return [...repositories].sort();
+}
+
 export function checkSeedReplicas(objects: K8sObject[]): string[] {
   const problems: string[] = [];
   for (const o of workloads(objects)) {
@@ -347,3 +359,53 @@ export function ingressAllowed(objects: K8sObject[], from: PodRef, to: PodRef, p
 
 /** The pod template labels and namespace of a workload. */
 export const podOf = (workload: K8sObject): PodRef => ({ namespace: workload.metadata.namespace ?? '', labels: podLabels(workload) });
+
+export const SENTINEL_PORT = 26379;
+
+/**
+ * Platform services that use Redis (REDIS_URL in their env) against the Redis StatefulSet in `infra` (the
+ * infrastructure render of the same environment): when it runs Sentinel, REDIS_SENTINELS lists every
+ * Redis pod's stable DNS name on 26379 and REDIS_SENTINEL_MASTER is the set the sentinels monitor, and
+ * NetworkPolicies let the service reach the sentinels and the primary; without Sentinel neither is set.
+ */
+export function checkRedisClients(objects: K8sObject[], infra: K8sObject[]): string[] {
+  const redis = ofKind(infra, 'StatefulSet').find((s) => containersOf(podSpec(s)).some((c) => c.name === 'redis'));
+  if (!redis) return ['no Redis StatefulSet in the infrastructure render'];
+  const spec = redis.spec as Any;
+  const namespace = redis.metadata.namespace ?? '';
+  let expected: Record<string, string> | undefined;
+  if (containersOf(podSpec(redis)).some((c) => c.name === 'sentinel')) {
+    const scripts = ofKind(infra, 'ConfigMap').find((c) => c.metadata.namespace === namespace && (c['data'] as Any)?.['start-sentinel.sh']);
+    const pods = Array.from({ length: spec.replicas ?? 1 }, (_, i) => `${redis.metadata.name}-${i}.${spec.serviceName}.${namespace}.svc.cluster.local:${SENTINEL_PORT}`);
+    expected = {
+      REDIS_SENTINELS: pods.join(','),
+      REDIS_SENTINEL_MASTER: /sentinel monitor (\S+) /.exec((scripts?.['data'] as Any)?.['start-sentinel.sh'] ?? '')?.[1] ?? '(sentinel script not rendered)',
+    };
+  }
+  const problems: string[] = [];
+  for (const o of objects.filter((w) => ['Deployment', 'StatefulSet', 'CronJob'].includes(w.kind))) {
+    for (const c of containersOf(podSpec(o))) {
+      const env: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) {
+        const map = ofKind(objects, 'ConfigMap').find((m) => m.metadata.name === from.configMapRef?.name && m.metadata.namespace === o.metadata.namespace);
+        Object.assign(env, map?.['data'] ?? {});
+      }
+      for (const entry of c.env ?? []) env[entry.name] = entry.value ?? '(from a Secret)';
+      // Platform services only: containers without the platform env (frontends) do not talk to Redis.
+      if (env['REDIS_URL'] === undefined || !c.envFrom) continue;
+      const where = `${id(o)} container ${c.name}`;
+      if (!expected) {
+        if (env['REDIS_SENTINELS'] !== undefined) problems.push(`${where}: REDIS_SENTINELS set, but Redis runs without Sentinel`);
+        continue;
+      }
+      for (const [name, value] of Object.entries(expected)) {
+        if (env[name] !== value) problems.push(`${where}: ${name} is ${env[name] ?? 'unset'}, expected ${value}`);
+      }
+      const redisPod: PodRef = { namespace, labels: podLabels(redis) };
+      for (const port of [{ number: SENTINEL_PORT, name: 'sentinel' }, { number: 6379, name: 'redis' }]) {
+        if (!ingressAllowed(infra, podOf(o), redisPod, port)) problems.push(`${where}: a NetworkPolicy blocks Redis port ${port.number}`);
+      }
+    }
+  }
+  return problems;
+}

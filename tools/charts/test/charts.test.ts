@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { chartRoutes } from '@one-data/dev-gateway';
+import { buildableApps } from '../src/apps.js';
 import { ensureHelm, helmEnv, type HelmMajor } from '../src/helm.js';
 import { chartsRoot } from '../src/params.js';
 import {
@@ -16,6 +18,7 @@ import {
   checkNamespaces,
   checkPdbs,
   checkProbes,
+  checkRedisClients,
   checkResources,
   checkSecurityContext,
   checkSeedReplicas,
@@ -24,6 +27,7 @@ import {
   checkVirtualServices,
   ingressAllowed,
   minReplicas,
+  platformImages,
   podOf,
   podSpec,
   VLLM_PORT,
@@ -107,6 +111,32 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
         expect(checkSeedReplicas(objects(chart, values))).toEqual([]);
       });
     }
+  });
+
+  it('one-data with values-built.yaml pulls exactly the images of the services in apps/, and passes every check', async () => {
+    const built = await templateChart(binary, dir, 'one-data', 'values-dev.yaml', ['-f', join('one-data', 'values-built.yaml')]);
+    expect(platformImages(built, REGISTRY)).toEqual(await buildableApps());
+    expect(validateObjects(built)).toEqual([]);
+    for (const check of [checkResources, checkSecurityContext, checkAntiAffinity, checkPdbs, checkServiceMonitors, checkServingPools]) expect(check(built)).toEqual([]);
+    expect(checkProbes(built, REGISTRY)).toEqual([]);
+    expect(checkVirtualServices(built, platformGateway)).toEqual([]);
+  });
+
+  it('routes exactly as the dev gateway does: its route table is the rendered VirtualServices', () => {
+    type Http = { match: { uri: { prefix: string } }[]; route: { destination: { host: string } }[] };
+    const rendered = (['data', 'model-studio', 'agent'] as const).flatMap((chart) =>
+      objects(chart, 'values.yaml')
+        .filter((o) => o.kind === 'VirtualService')
+        .flatMap((vs) => {
+          const spec = vs.spec as { hosts: string[]; http: Http[] };
+          return spec.hosts.flatMap((host) =>
+            spec.http.map((http) => ({ host, prefix: http.match[0]!.uri.prefix, service: http.route[0]!.destination.host.split('.')[0]! })),
+          );
+        }),
+    );
+    expect(rendered.length).toBeGreaterThan(3);
+    // the same order too: the first matching prefix wins in both
+    expect(chartRoutes(chartsRoot)).toEqual(rendered.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0)));
   });
 
   it('renders what the issue lists: probes, hooks, namespaces, quotas, storage classes, Istio, vLLM, CronJobs, dashboards', () => {
@@ -218,6 +248,26 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
   it('lets model-api apply vLLM serving in its namespace and reach it (Role, KUBERNETES_MODE, SERVING_POOLS, S3, NetworkPolicies)', () => {
     for (const values of VALUES_FILES) checkModelApi(objects('model-studio', values));
     checkModelApi(objects('one-data', 'values-prod.yaml'));
+  });
+
+  it('points the services at the Redis sentinels exactly where the infrastructure runs Redis with Sentinel (prod)', async () => {
+    for (const values of VALUES_FILES) {
+      for (const chart of ['data', 'model-studio', 'agent'] as const) {
+        expect(checkRedisClients(objects(chart, values), objects('infrastructure', values)), `${chart} ${values}`).toEqual([]);
+      }
+      expect(checkRedisClients(objects('one-data', values), objects('one-data', values)), `one-data ${values}`).toEqual([]);
+    }
+    const modelApiEnv = (chart: ChartName, values: ValuesFile) =>
+      (objects(chart, values).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'model-api-env')?.['data'] ?? {}) as Record<string, string>;
+    const sentinels = [0, 1, 2].map((i) => `redis-${i}.redis-headless.one-data-infra.svc.cluster.local:26379`).join(',');
+    for (const chart of ['model-studio', 'one-data'] as const) {
+      expect(modelApiEnv(chart, 'values-prod.yaml')).toMatchObject({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_MASTER: 'one-data' });
+      expect(Object.keys(modelApiEnv(chart, 'values-dev.yaml'))).toEqual(expect.arrayContaining(['AUTH_MODE']));
+      expect(modelApiEnv(chart, 'values-dev.yaml')).not.toHaveProperty('REDIS_SENTINELS');
+    }
+    // the check notices a layer left on the pod-0 Service while Redis runs with Sentinel
+    const standalone = await templateChart(binary, dir, 'model-studio', 'values-prod.yaml', ['--set', 'global.redis.sentinel.enabled=false']);
+    expect(checkRedisClients(standalone, objects('infrastructure', 'values-prod.yaml'))).toContainEqual(expect.stringMatching(/model-api .*REDIS_SENTINELS is unset/));
   });
 
   it('records serving manifests only when api.servingControl.enabled=false: no Role, no API token', async () => {

@@ -1,9 +1,12 @@
 /**
- * Static checks of docker/Dockerfile (hadolint is not installable here; see helm-charts/README.md):
- * the rules the issue asks for, applied to the parsed instructions.
+ * Checks of docker/Dockerfile: the linter of the VS Code Docker language server (dockerfile-utils:
+ * syntax, flags, instruction arguments, duplicate CMD/HEALTHCHECK, casing, deprecated instructions;
+ * hadolint itself ships only as a GitHub binary, out of reach here), then the rules the images must
+ * follow, applied to the parsed instructions.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { workspaceRoot } from '../src/helm.js';
@@ -19,6 +22,23 @@ const stages = instructions.filter((i) => i.op === 'FROM');
 const runtime = instructions.slice(instructions.lastIndexOf(stages.at(-1)!));
 
 describe('docker/Dockerfile', () => {
+  it('passes the Dockerfile linter with every rule at warning or stricter, without a finding', () => {
+    const strict = ValidationSeverity.WARNING;
+    const findings = validate(text, {
+      deprecatedMaintainer: strict,
+      directiveCasing: strict,
+      emptyContinuationLine: strict,
+      instructionCasing: strict,
+      instructionCmdMultiple: strict,
+      instructionEntrypointMultiple: strict,
+      instructionHealthcheckMultiple: strict,
+      instructionJSONInSingleQuotes: strict,
+      instructionWorkdirRelative: strict,
+    });
+    expect(findings.map((finding) => `line ${finding.range.start.line + 1}: ${finding.message}`)).toEqual([]);
+    // the same call does report a broken file
+    expect(validate('FROM node:24-slim\nEXPOSE http\nCMD a\nCMD b\n', { instructionCmdMultiple: strict })).toHaveLength(2);
+  });
   it('is multi-stage on a pinned Node LTS slim image, parameterised by SERVICE', () => {
     expect(stages.length).toBe(2);
     expect(text).toMatch(/ARG NODE_IMAGE=node:(22|24)\.\d+-\w+-slim/);
