@@ -9,17 +9,13 @@ import { join } from 'node:path';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseDockerfile } from '../src/dockerfile.js';
 import { workspaceRoot } from '../src/helm.js';
 
 const text = await readFile(join(workspaceRoot, 'docker', 'Dockerfile'), 'utf8');
-const instructions = text
-  .replace(/\\\n\s*/g, ' ')
-  .split('\n')
-  .map((line) => line.trim())
-  .filter((line) => line && !line.startsWith('#'))
-  .map((line) => ({ op: line.split(/\s+/)[0]!.toUpperCase(), args: line.slice(line.indexOf(' ') + 1) }));
-const stages = instructions.filter((i) => i.op === 'FROM');
-const runtime = instructions.slice(instructions.lastIndexOf(stages.at(-1)!));
+const { globalArgs, stages } = parseDockerfile(text);
+const instructions = [...globalArgs, ...stages.flatMap((stage) => stage.instructions)];
+const [build, runtime] = stages.map((stage) => stage.instructions);
 
 describe('docker/Dockerfile', () => {
   it('passes the Dockerfile linter with every rule at warning or stricter, without a finding', () => {
@@ -40,22 +36,25 @@ describe('docker/Dockerfile', () => {
     expect(validate('FROM node:24-slim\nEXPOSE http\nCMD a\nCMD b\n', { instructionCmdMultiple: strict })).toHaveLength(2);
   });
   it('is multi-stage on a pinned Node LTS slim image, parameterised by SERVICE', () => {
-    expect(stages.length).toBe(2);
-    expect(text).toMatch(/ARG NODE_IMAGE=node:(22|24)\.\d+-\w+-slim/);
+    expect(stages.map((stage) => stage.from)).toEqual(['${NODE_IMAGE}', '${NODE_IMAGE}']);
+    expect(globalArgs.find((i) => i.op === 'ARG')?.args).toMatch(/^NODE_IMAGE=node:(22|24)\.\d+-\w+-slim$/);
     expect(instructions.filter((i) => i.op === 'ARG' && i.args.startsWith('SERVICE'))).toHaveLength(2);
+    // declared after `npm ci`, so every service's build shares the dependency layer
+    const buildOps = (build ?? []).map((i) => `${i.op} ${i.args}`);
+    expect(buildOps.findIndex((i) => i === 'ARG SERVICE')).toBeGreaterThan(buildOps.findIndex((i) => i.includes('npm ci')));
   });
   it('builds with npm ci + nx build and installs production dependencies only from the generated lockfile', () => {
     expect(text).toContain('npm ci --no-audit');
     expect(text).toContain('npx nx build "$SERVICE"');
-    expect(runtime.some((i) => i.op === 'RUN' && i.args.includes('npm ci --omit=dev'))).toBe(true);
-    expect(runtime.some((i) => i.op === 'COPY' && i.args.includes('dist/apps/${SERVICE}/package-lock.json'))).toBe(true);
+    expect(runtime?.some((i) => i.op === 'RUN' && i.args.includes('npm ci --omit=dev'))).toBe(true);
+    expect(runtime?.some((i) => i.op === 'COPY' && i.args.includes('dist/apps/${SERVICE}/package-lock.json'))).toBe(true);
   });
   it('runs as a non-root user with a node HEALTHCHECK on /health, OCI labels and an exec-form CMD', () => {
-    const user = runtime.filter((i) => i.op === 'USER').at(-1);
+    const user = runtime?.filter((i) => i.op === 'USER').at(-1);
     expect(user?.args).not.toMatch(/^(root|0)$/);
-    expect(runtime.find((i) => i.op === 'HEALTHCHECK')?.args).toMatch(/CMD \["node", "-e", ".*\/health/);
-    expect(runtime.find((i) => i.op === 'LABEL')?.args).toMatch(/org\.opencontainers\.image\.(title|version|revision|source)/);
-    expect(runtime.at(-1)).toEqual({ op: 'CMD', args: '["node", "main.js"]' });
+    expect(runtime?.find((i) => i.op === 'HEALTHCHECK')?.args).toMatch(/CMD \["node", "-e", ".*\/health/);
+    expect(runtime?.find((i) => i.op === 'LABEL')?.args).toMatch(/org\.opencontainers\.image\.(title|version|revision|source)/);
+    expect(runtime?.at(-1)).toEqual({ op: 'CMD', args: '["node", "main.js"]' });
   });
   it('follows the common lint rules: no latest tags, no sudo, no apt without cleanup, WORKDIR absolute', () => {
     for (const i of instructions) {

@@ -1,0 +1,94 @@
+// The Docker-less build (src/dockerfile.ts) on a small Dockerfile: the semantics the smoke test relies on.
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWithoutDocker, parseDockerfile } from '../src/dockerfile.js';
+
+const DOCKERFILE = `# syntax=docker/dockerfile:1.7
+ARG BASE=node:24-slim
+FROM \${BASE} AS build
+ARG NAME=default
+ENV GREETING="hello there" MODE=build
+WORKDIR /src
+COPY files/ files/
+COPY top.txt ./
+RUN --mount=type=cache,target=/root/.npm mkdir -p out && \\
+    # comment lines inside a continuation are dropped, as Docker does
+    printf '%s %s' "$GREETING" "$NAME" > out/\${NAME}.txt
+
+FROM \${BASE}
+ARG NAME
+ENV MODE=runtime
+LABEL org.opencontainers.image.title="app-\${NAME}"
+WORKDIR /app
+COPY --from=build /src/out/ ./
+COPY --from=build /src/top.txt /src/files/kept.txt ./copied/
+USER node
+HEALTHCHECK --interval=5s CMD ["node", "-e", "process.exit(0)"]
+CMD ["node", "main.js"]
+`;
+
+describe('buildWithoutDocker', () => {
+  let context = '';
+  beforeAll(async () => {
+    context = await mkdtemp(join(tmpdir(), 'dockerfile-build-test-'));
+    await mkdir(join(context, 'files', 'node_modules'), { recursive: true });
+    await writeFile(join(context, 'files', 'kept.txt'), 'kept');
+    await writeFile(join(context, 'files', 'secret.env'), 'nope');
+    await writeFile(join(context, 'files', 'node_modules', 'x.js'), '');
+    await writeFile(join(context, 'top.txt'), 'top');
+    await writeFile(join(context, '.dockerignore'), '**/node_modules\n**/*.env\n');
+    await writeFile(join(context, 'Dockerfile'), DOCKERFILE);
+  });
+  afterAll(async () => {
+    await rm(context, { recursive: true, force: true });
+  });
+
+  it('parses stages, global ARGs and continuation lines as Docker does', () => {
+    const { globalArgs, stages } = parseDockerfile(DOCKERFILE);
+    expect(globalArgs).toEqual([{ op: 'ARG', args: 'BASE=node:24-slim' }]);
+    expect(stages.map((stage) => [stage.name, stage.from])).toEqual([
+      ['build', '${BASE}'],
+      [undefined, '${BASE}'],
+    ]);
+    expect(stages[0]?.instructions.find((i) => i.op === 'RUN')?.args).toBe(
+      `--mount=type=cache,target=/root/.npm mkdir -p out && printf '%s %s' "$GREETING" "$NAME" > out/\${NAME}.txt`,
+    );
+  });
+
+  it('carries out ARG, ENV, WORKDIR, COPY (also --from), RUN, and records the image config', async () => {
+    const image = await buildWithoutDocker({ dockerfile: join(context, 'Dockerfile'), context, buildArgs: { NAME: 'svc' } });
+    try {
+      expect(await readFile(join(image.workdir, 'svc.txt'), 'utf8')).toBe('hello there svc');
+      expect((await readdir(join(image.workdir, 'copied'))).sort()).toEqual(['kept.txt', 'top.txt']);
+      expect(image).toMatchObject({
+        env: { MODE: 'runtime' },
+        labels: { 'org.opencontainers.image.title': 'app-svc' },
+        user: 'node',
+        cmd: ['node', 'main.js'],
+        healthcheck: ['node', '-e', 'process.exit(0)'],
+      });
+    } finally {
+      await image.remove();
+    }
+  });
+
+  it('leaves out what .dockerignore excludes', async () => {
+    const probe = `FROM scratch\nWORKDIR /c\nCOPY files/ ./\nCMD ["true"]\n`;
+    await writeFile(join(context, 'Probe.Dockerfile'), probe);
+    const image = await buildWithoutDocker({ dockerfile: join(context, 'Probe.Dockerfile'), context, buildArgs: {} });
+    try {
+      expect(await readdir(image.workdir)).toEqual(['kept.txt']);
+    } finally {
+      await image.remove();
+    }
+  });
+
+  it('stops with the output of a failing RUN, and on an instruction it cannot carry out', async () => {
+    await writeFile(join(context, 'Fails.Dockerfile'), 'FROM scratch\nRUN echo broken-step >&2; exit 3\n');
+    await expect(buildWithoutDocker({ dockerfile: join(context, 'Fails.Dockerfile'), context, buildArgs: {} })).rejects.toThrow(/exited 3:\s+broken-step/);
+    await writeFile(join(context, 'Add.Dockerfile'), 'FROM scratch\nADD https://example.com/x /x\n');
+    await expect(buildWithoutDocker({ dockerfile: join(context, 'Add.Dockerfile'), context, buildArgs: {} })).rejects.toThrow(/ADD is not supported/);
+  });
+});
