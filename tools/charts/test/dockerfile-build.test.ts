@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWithoutDocker, parseDockerfile } from '../src/dockerfile.js';
+import { buildWithoutDocker, LayerCache, parseDockerfile } from '../src/dockerfile.js';
 
 const DOCKERFILE = `# syntax=docker/dockerfile:1.7
 ARG BASE=node:24-slim
@@ -82,6 +82,25 @@ describe('buildWithoutDocker', () => {
       expect(await readdir(image.workdir)).toEqual(['kept.txt']);
     } finally {
       await image.remove();
+    }
+  });
+
+  it('reuses a RUN layer when everything before it is the same, as BuildKit does, and only then', async () => {
+    const cached = `FROM scratch\nARG EARLY\nWORKDIR /w\nRUN echo "$EARLY" > early; date +%s%N > stamp\nARG LATE\nRUN echo "$LATE" > late\nCMD ["true"]\n`;
+    await writeFile(join(context, 'Cached.Dockerfile'), cached);
+    const cache = new LayerCache();
+    const build = (args: Record<string, string>) => buildWithoutDocker({ dockerfile: join(context, 'Cached.Dockerfile'), context, buildArgs: args, cache });
+    const images = [await build({ EARLY: 'a', LATE: '1' }), await build({ EARLY: 'a', LATE: '2' }), await build({ EARLY: 'b', LATE: '2' })];
+    try {
+      const read = (index: number, file: string) => readFile(join(images[index]!.workdir, file), 'utf8');
+      expect(await read(1, 'stamp')).toBe(await read(0, 'stamp')); // first RUN from the cache
+      expect(await read(1, 'late')).toBe('2\n'); // the second RUN carried out with the new value
+      expect(await read(2, 'stamp')).not.toBe(await read(0, 'stamp')); // EARLY changed: no reuse
+      expect(await read(2, 'early')).toBe('b\n');
+      expect(cache.hits).toBe(1);
+    } finally {
+      await Promise.all(images.map((image) => image.remove()));
+      await cache.remove();
     }
   });
 

@@ -17,7 +17,7 @@ import { freePort } from '@one-data/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildableApps } from '../src/apps.js';
 import { exposedSeries, metricsOf, provisionedDashboards } from '../src/dashboards.js';
-import { buildWithoutDocker, type BuiltImage } from '../src/dockerfile.js';
+import { buildWithoutDocker, LayerCache, type BuiltImage } from '../src/dockerfile.js';
 import { ensureHelm, workspaceRoot } from '../src/helm.js';
 import { prepareCharts, removeCharts, templateChart } from '../src/render.js';
 
@@ -76,10 +76,12 @@ describe.skipIf(process.env['CHARTS_SKIP_SMOKE'] === '1')('the image of every ap
   const publishedSeries = new Set<string>();
   const children: ChildProcess[] = [];
 
+  const layers = new LayerCache();
+
   beforeAll(async () => {
-    // one after the other: each build stage runs `npm ci` and `nx build` on the 2 cores
+    // one after the other (2 cores); the first build's `npm ci` layer serves the others, as in BuildKit
     for (const app of APPS) {
-      images.set(app, await buildWithoutDocker({ dockerfile: join(workspaceRoot, 'docker', 'Dockerfile'), context: workspaceRoot, buildArgs: { SERVICE: app } }));
+      images.set(app, await buildWithoutDocker({ dockerfile: join(workspaceRoot, 'docker', 'Dockerfile'), context: workspaceRoot, buildArgs: { SERVICE: app }, cache: layers }));
     }
   }, 600_000);
 
@@ -100,10 +102,12 @@ describe.skipIf(process.env['CHARTS_SKIP_SMOKE'] === '1')('the image of every ap
     );
     for (const app of APPS) await sql(`DROP DATABASE IF EXISTS \`${database(app)}\``).catch(() => undefined);
     await Promise.all([...images.values()].map((image) => image.remove()));
+    await layers.remove();
   });
 
-  it('finds the apps in apps/ (data-api and model-api at least)', () => {
+  it('finds the apps in apps/ (data-api and model-api at least), whose images share the dependency layer', () => {
     expect(APPS).toEqual(expect.arrayContaining(['data-api', 'model-api']));
+    expect(layers.hits).toBe(APPS.length - 1);
   });
 
   it.each(APPS)('%s: production dependencies only, migrates, answers /health and /ready, passes its HEALTHCHECK', { timeout: 45_000 }, async (app) => {
