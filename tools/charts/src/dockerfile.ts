@@ -4,8 +4,8 @@
  * standing in for the base image). The smoke test builds every service this way, so an image that
  * would not build or start fails here too. Like BuildKit, it can keep the filesystem after each RUN
  * and reuse it when the next build reaches the same point (LayerCache). What cannot be reproduced:
- * the base image itself, USER (recorded, not switched to) and RUN commands that name absolute paths
- * (none do).
+ * the base image itself, USER (recorded, not switched to), and RUN commands that name absolute paths
+ * or install system packages: those would act on this machine, so the build refuses them.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -91,6 +91,8 @@ function parseAssignments(args: string): [string, string][] {
 
 const expand = (text: string, vars: Record<string, string>): string =>
   text.replace(/\$\{(\w+)\}|\$(\w+)/g, (_match, braced: string | undefined, bare: string | undefined) => vars[braced ?? bare ?? ''] ?? '');
+
+const HOST_UNSAFE = /(^|[\s=;&|('"])\/(?!dev\/null\b)|\b(apt-get|apt|apk|yum|dnf|microdnf|sudo)\b/;
 
 /** Exec form (`["node", "main.js"]`) or shell form (run by `sh -c`). */
 const commandOf = (args: string): string[] => (args.startsWith('[') ? (JSON.parse(args) as string[]) : ['/bin/sh', '-c', args]);
@@ -249,9 +251,11 @@ export async function buildWithoutDocker({ dockerfile, context, buildArgs, cache
               cache.hits += 1;
               break;
             }
-            await materialize();
             // --mount=type=cache: this machine's npm cache serves as the cache mount
             const { rest } = splitFlags(raw);
+            // carried out on this machine, not in a container: nothing that reaches outside the stage
+            if (HOST_UNSAFE.test(rest)) throw new Error(`RUN ${rest}: names an absolute path or a system package manager, which the Docker-less build will not run on this machine`);
+            await materialize();
             await run(commandOf(rest), inRoot(workdir), { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...vars() });
             await cache?.save(layer, root);
             break;

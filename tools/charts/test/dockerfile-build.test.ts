@@ -104,9 +104,11 @@ describe('buildWithoutDocker', () => {
     }
   });
 
-  it('stops with the output of a failing RUN, and on an instruction it cannot carry out', async () => {
+  it('stops with the output of a failing RUN, before a RUN that would act on this machine, and on an instruction it cannot carry out', async () => {
     await writeFile(join(context, 'Fails.Dockerfile'), 'FROM scratch\nRUN echo broken-step >&2; exit 3\n');
     await expect(buildWithoutDocker({ dockerfile: join(context, 'Fails.Dockerfile'), context, buildArgs: {} })).rejects.toThrow(/exited 3:\s+broken-step/);
+    await writeFile(join(context, 'Host.Dockerfile'), 'FROM scratch\nRUN rm -rf /var/lib/apt/lists/*\n');
+    await expect(buildWithoutDocker({ dockerfile: join(context, 'Host.Dockerfile'), context, buildArgs: {} })).rejects.toThrow(/absolute path/);
     await writeFile(join(context, 'Add.Dockerfile'), 'FROM scratch\nADD https://example.com/x /x\n');
     await expect(buildWithoutDocker({ dockerfile: join(context, 'Add.Dockerfile'), context, buildArgs: {} })).rejects.toThrow(/ADD is not supported/);
   });
