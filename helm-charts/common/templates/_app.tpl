@@ -343,11 +343,7 @@ spec:
           protocol: TCP
       from:
         - podSelector: {}
-        {{- range $np.allowedNamespaces }}
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: {{ . }}
-        {{- end }}
+        {{- with (include "common.networkPolicy.namespacePeers" (dict "namespaces" $np.allowedNamespaces) | trim) }}{{ . | nindent 8 }}{{ end }}
     {{- with $np.extraIngress }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

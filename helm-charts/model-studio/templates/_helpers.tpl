@@ -27,7 +27,7 @@ fills $out.values (a copy of .Values.api) and $out.extraConfig (env for its Conf
 - SERVING_POOLS (the chart's vLLM models), SERVING_NAMESPACE (this chart's namespace) and VLLM_IMAGE
   (serving.vllm.image), so the Deployments model-api renders look like the chart's own;
 - api.servingControl.enabled: KUBERNETES_MODE=in-cluster and a mounted ServiceAccount token (the Role is
-  templates/api/rbac.yaml); otherwise KUBERNETES_MODE=off (manifests are only recorded);
+  templates/api/role.yaml); otherwise KUBERNETES_MODE=off (manifests are only recorded);
 - ARTIFACTS_S3_* from api.artifacts, the keys from its existingSecret (prepended to secretEnv).
 The deployment, its ConfigMap and its ServiceAccount all use this, so the config checksum matches.
 */}}

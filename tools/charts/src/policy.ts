@@ -357,6 +357,22 @@ export function ingressAllowed(objects: K8sObject[], from: PodRef, to: PodRef, p
   );
 }
 
+/**
+ * A container's environment as far as the render tells it: its envFrom ConfigMaps, then its env entries
+ * (plain values, ConfigMap keys; a Secret reference reads as "(from a Secret)").
+ */
+function containerEnv(objects: K8sObject[], workload: K8sObject, container: Any): Record<string, string> {
+  const configMap = (name: string | undefined): Record<string, string> =>
+    (ofKind(objects, 'ConfigMap').find((m) => m.metadata.name === name && m.metadata.namespace === workload.metadata.namespace)?.['data'] ?? {}) as Record<string, string>;
+  const env: Record<string, string> = {};
+  for (const from of container.envFrom ?? []) Object.assign(env, configMap(from.configMapRef?.name));
+  for (const entry of container.env ?? []) {
+    const ref = entry.valueFrom?.configMapKeyRef;
+    env[entry.name] = entry.value ?? (ref ? (configMap(ref.name)[ref.key] ?? '') : '(from a Secret)');
+  }
+  return env;
+}
+
 /** The pod template labels and namespace of a workload. */
 export const podOf = (workload: K8sObject): PodRef => ({ namespace: workload.metadata.namespace ?? '', labels: podLabels(workload) });
 
@@ -385,12 +401,7 @@ export function checkRedisClients(objects: K8sObject[], infra: K8sObject[]): str
   const problems: string[] = [];
   for (const o of objects.filter((w) => ['Deployment', 'StatefulSet', 'CronJob'].includes(w.kind))) {
     for (const c of containersOf(podSpec(o))) {
-      const env: Record<string, string> = {};
-      for (const from of c.envFrom ?? []) {
-        const map = ofKind(objects, 'ConfigMap').find((m) => m.metadata.name === from.configMapRef?.name && m.metadata.namespace === o.metadata.namespace);
-        Object.assign(env, map?.['data'] ?? {});
-      }
-      for (const entry of c.env ?? []) env[entry.name] = entry.value ?? '(from a Secret)';
+      const env = containerEnv(objects, o, c);
       // Platform services only: containers without the platform env (frontends) do not talk to Redis.
       if (env['REDIS_URL'] === undefined || !c.envFrom) continue;
       const where = `${id(o)} container ${c.name}`;
@@ -404,6 +415,126 @@ export function checkRedisClients(objects: K8sObject[], infra: K8sObject[]): str
       const redisPod: PodRef = { namespace, labels: podLabels(redis) };
       for (const port of [{ number: SENTINEL_PORT, name: 'sentinel' }, { number: 6379, name: 'redis' }]) {
         if (!ingressAllowed(infra, podOf(o), redisPod, port)) problems.push(`${where}: a NetworkPolicy blocks Redis port ${port.number}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The infrastructure subcharts; their objects carry helm.sh/chart: <name>-<version>. */
+const INFRASTRUCTURE_CHARTS = ['mysql', 'redis', 'minio', 'milvus', 'kafka', 'keycloak'];
+
+const fromInfrastructureChart = (o: K8sObject): boolean =>
+  INFRASTRUCTURE_CHARTS.some((chart) => (o.metadata.labels?.['helm.sh/chart'] ?? '').startsWith(`${chart}-`));
+
+/** Pod template labels of any pod carrier (a CronJob's are one level deeper, a Pod's are its own). */
+const carriedPodLabels = (o: K8sObject): Record<string, string> => {
+  const spec = o.spec as Any;
+  if (o.kind === 'Pod') return o.metadata.labels ?? {};
+  if (o.kind === 'CronJob') return spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+  return spec?.template?.metadata?.labels ?? {};
+};
+
+/** A `host:port` an env value names (URL authority, list entry or bare), e.g. mysql://u:p@mysql.ns.svc.cluster.local:3306/db. */
+const ENDPOINT = /(?<=^|\/\/|@|,|\s)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*):(\d{1,5})(?=$|[/,\s?#])/g;
+
+/** The Services a DNS name can mean from `namespace` (service.ns[.svc...], pod.service.ns[.svc...], or a bare name), most specific first. */
+const serviceCandidates = (host: string, namespace: string): { name: string; namespace: string }[] => {
+  const labels = host.split('.');
+  const svc = labels.indexOf('svc');
+  const [first, second, third, ...rest] = svc >= 0 ? labels.slice(0, svc) : labels;
+  if (first === undefined || rest.length > 0) return [];
+  if (second === undefined) return [{ name: first, namespace }];
+  // without .svc, `a.b` is a Service in namespace b, or pod a of headless Service b here
+  if (third === undefined) return [{ name: first, namespace: second }, ...(svc < 0 ? [{ name: second, namespace }] : [])];
+  return [{ name: second, namespace: third }];
+};
+
+/** The rules of a policy that let every namespace, or every port, in (NetworkPolicy semantics: an empty list means all). */
+const openRules = (policy: K8sObject): string[] => {
+  const problems: string[] = [];
+  ((policy.spec as Any).ingress ?? []).forEach((rule: Any, index: number) => {
+    const where = `${id(policy)} ingress[${index}]`;
+    if (!rule.from || rule.from.length === 0) problems.push(`${where}: no from, so every namespace (and outside the cluster) is allowed`);
+    for (const peer of rule.from ?? []) {
+      const ns = peer.namespaceSelector;
+      if (ns && Object.keys(ns.matchLabels ?? {}).length === 0 && (ns.matchExpressions ?? []).length === 0) {
+        problems.push(`${where}: namespaceSelector {} allows every namespace`);
+      }
+      if (peer.ipBlock) problems.push(`${where}: ipBlock ${peer.ipBlock.cidr} (allow namespaces by name instead)`);
+    }
+    if (!rule.ports || rule.ports.length === 0) problems.push(`${where}: no ports, so every port is open`);
+  });
+  return problems;
+};
+
+/**
+ * The infrastructure (MySQL, Redis + sentinels, MinIO, Milvus + etcd, Kafka, Keycloak) is closed by
+ * NetworkPolicies and still reachable by whoever is configured to use it:
+ * - every infrastructure workload in `infra` has its pods selected by an Ingress NetworkPolicy, and no
+ *   rule of those policies lets every namespace (or every port) in;
+ * - every `host:port` an env value of a container in `objects` names (DATABASE_URL, REDIS_URL,
+ *   REDIS_SENTINELS, S3 endpoints, MILVUS_ADDRESS, AUTH_JWKS_URL, <X>_HOST + <X>_PORT, ...) that is an
+ *   infrastructure Service of `infra` is a port of that Service, and the policies let the container's
+ *   pod reach the container port behind it.
+ * `infra` is the infrastructure render of the same environment (for the umbrella: its own render).
+ */
+export function checkInfrastructureNetworkPolicies(objects: K8sObject[], infra: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const infraWorkloads = workloads(infra).filter(fromInfrastructureChart);
+  if (infraWorkloads.length === 0) return ['no infrastructure workload in the infrastructure render'];
+  const ingressPolicies = ofKind(infra, 'NetworkPolicy').filter((p) => ((p.spec as Any).policyTypes ?? ['Ingress']).includes('Ingress'));
+
+  const guarding = new Set<K8sObject>();
+  for (const workload of infraWorkloads) {
+    const pod = podOf(workload);
+    const selecting = ingressPolicies.filter((p) => p.metadata.namespace === pod.namespace && selectorMatches((p.spec as Any).podSelector, pod.labels));
+    if (selecting.length === 0) problems.push(`${id(workload)}: no NetworkPolicy selects its pods`);
+    for (const policy of selecting) guarding.add(policy);
+  }
+  for (const policy of guarding) problems.push(...openRules(policy));
+
+  const services = ofKind(infra, 'Service').filter(fromInfrastructureChart);
+  for (const client of podCarriers(objects)) {
+    const from: PodRef = { namespace: client.metadata.namespace ?? '', labels: carriedPodLabels(client) };
+    for (const container of containersOf(podSpec(client))) {
+      const env = containerEnv(objects, client, container);
+      const endpoints: { variable: string; host: string; port: number }[] = [];
+      for (const [variable, value] of Object.entries(env)) {
+        for (const [, host, port] of String(value).matchAll(ENDPOINT)) if (host && port) endpoints.push({ variable, host, port: Number(port) });
+        // host and port in two variables, e.g. Keycloak's KC_DB_URL_HOST + KC_DB_URL_PORT
+        const pairedPort = variable.endsWith('_HOST') ? env[`${variable.slice(0, -'_HOST'.length)}_PORT`] : undefined;
+        if (pairedPort && /^\d+$/.test(pairedPort)) endpoints.push({ variable, host: value, port: Number(pairedPort) });
+      }
+      for (const { variable, host, port } of endpoints) {
+        const service = serviceCandidates(host, from.namespace)
+          .map((c) => services.find((s) => s.metadata.name === c.name && s.metadata.namespace === c.namespace))
+          .find(Boolean);
+        if (!service) continue; // not the infrastructure's
+        const where = `${id(client)} container ${container.name}: ${variable} ${host}:${port}`;
+        const servicePort = ((service.spec as Any).ports ?? []).find((p: Any) => p.port === port);
+        if (!servicePort) {
+          problems.push(`${where}: ${id(service)} has no port ${port}`);
+          continue;
+        }
+        const selector = { ...((service.spec as Any).selector ?? {}) } as Record<string, string>;
+        // a pod-name selector (the Redis Service on pod 0) is not in the pod template
+        delete selector['statefulset.kubernetes.io/pod-name'];
+        const targets = infraWorkloads.filter((w) => w.metadata.namespace === service.metadata.namespace && matches(selector, podLabels(w)));
+        if (targets.length === 0) problems.push(`${where}: ${id(service)} selects no infrastructure workload`);
+        for (const target of targets) {
+          const targetPort = servicePort.targetPort ?? servicePort.port;
+          const containerPort = (podSpec(target)?.containers ?? [])
+            .flatMap((c: Any) => c.ports ?? [])
+            .find((p: Any) => (typeof targetPort === 'string' ? p.name === targetPort : p.containerPort === targetPort));
+          if (!containerPort) {
+            problems.push(`${where}: ${id(target)} serves no port ${targetPort}`);
+            continue;
+          }
+          if (!ingressAllowed(infra, from, podOf(target), { number: containerPort.containerPort, name: containerPort.name })) {
+            problems.push(`${where}: a NetworkPolicy blocks ${from.namespace} from ${id(target)} port ${containerPort.name ?? containerPort.containerPort}`);
+          }
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ import { chartsRoot } from '../src/params.js';
 import {
   checkAntiAffinity,
   checkImages,
+  checkInfrastructureNetworkPolicies,
   checkNamespaces,
   checkPdbs,
   checkProbes,
@@ -105,6 +106,12 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
     it('pulls every image from global.imageRegistry or an allowed upstream registry', () => {
       expect(checkImages(objects(chart, values), REGISTRY)).toEqual([]);
     });
+
+    if (chart === 'infrastructure' || chart === 'one-data') {
+      it('closes the infrastructure with NetworkPolicies that still let the services configured to use it in', () => {
+        expect(checkInfrastructureNetworkPolicies(objects(chart, values), objects(chart, values))).toEqual([]);
+      });
+    }
 
     if (values === 'values-prod.yaml') {
       it('runs at least the seed §6.1 minimum replicas', () => {
@@ -265,9 +272,73 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
       expect(Object.keys(modelApiEnv(chart, 'values-dev.yaml'))).toEqual(expect.arrayContaining(['AUTH_MODE']));
       expect(modelApiEnv(chart, 'values-dev.yaml')).not.toHaveProperty('REDIS_SENTINELS');
     }
+    // the sentinels require the Redis password, and every redis-cli beside them (start scripts, probes) sends it
+    const infra = objects('infrastructure', 'values-prod.yaml');
+    const scripts = infra.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'redis-scripts')?.['data'] as Record<string, string>;
+    expect(scripts['start-sentinel.sh']).toMatch(/^requirepass \$REDIS_PASSWORD$/m);
+    expect(scripts['start-sentinel.sh']).toMatch(/^sentinel auth-pass one-data \$REDIS_PASSWORD$/m);
+    const redis = infra.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'redis');
+    if (!redis) throw new Error('no Redis StatefulSet in the infrastructure render');
+    const containers = podSpec(redis).containers as { name: string; env: { name: string; valueFrom?: { secretKeyRef?: unknown } }[] }[];
+    expect(containers.map((c) => c.name)).toEqual(['redis', 'sentinel']);
+    for (const c of containers) {
+      expect(c.env.find((e) => e.name === 'REDISCLI_AUTH')?.valueFrom?.secretKeyRef, c.name).toEqual({ name: 'redis-credentials', key: 'redis-password' });
+    }
     // the check notices a layer left on the pod-0 Service while Redis runs with Sentinel
     const standalone = await templateChart(binary, dir, 'model-studio', 'values-prod.yaml', ['--set', 'global.redis.sentinel.enabled=false']);
     expect(checkRedisClients(standalone, objects('infrastructure', 'values-prod.yaml'))).toContainEqual(expect.stringMatching(/model-api .*REDIS_SENTINELS is unset/));
+  });
+
+  it('lets each layer reach the infrastructure it is configured for, and nobody else (NetworkPolicies)', async () => {
+    for (const values of VALUES_FILES) {
+      for (const chart of ['data', 'model-studio', 'agent', 'monitoring'] as const) {
+        expect(checkInfrastructureNetworkPolicies(objects(chart, values), objects('infrastructure', values)), `${chart} ${values}`).toEqual([]);
+      }
+    }
+    const infra = objects('infrastructure', 'values-prod.yaml');
+    const pod = (kind: string, namespace: string, name: string): PodRef => {
+      const found = infra.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
+      if (!found) throw new Error(`${kind} ${namespace}/${name} was not rendered`);
+      return podOf(found);
+    };
+    const redis = pod('StatefulSet', 'one-data-infra', 'redis');
+    const mysql = pod('StatefulSet', 'one-data-infra', 'mysql');
+    const minio = pod('StatefulSet', 'one-data-infra', 'minio');
+    const etcd = pod('StatefulSet', 'one-data-infra', 'milvus-etcd');
+    const keycloak = pod('Deployment', 'one-data-system', 'keycloak');
+    const tenant: PodRef = { namespace: 'tenant-001', labels: { app: 'notebook' } };
+    const prometheus: PodRef = { namespace: 'one-data-system', labels: { app: 'monitoring-prometheus' } };
+    const ingressGateway: PodRef = { namespace: 'istio-system', labels: { istio: 'ingressgateway' } };
+    const modelApi: PodRef = { namespace: 'one-data-model', labels: { app: 'model-api' } };
+    const sentinel = { number: 26379, name: 'sentinel' };
+    // the sentinels answer the platform and nobody else; etcd only Milvus' own namespace
+    expect(ingressAllowed(infra, modelApi, redis, sentinel)).toBe(true);
+    expect(ingressAllowed(infra, tenant, redis, sentinel)).toBe(false);
+    expect(ingressAllowed(infra, tenant, mysql, { number: 3306, name: 'mysql' })).toBe(false);
+    expect(ingressAllowed(infra, modelApi, etcd, { number: 2379, name: 'client' })).toBe(false);
+    expect(ingressAllowed(infra, pod('StatefulSet', 'one-data-infra', 'milvus'), etcd, { number: 2379, name: 'client' })).toBe(true);
+    // from one-data-system, Keycloak reaches its database; Prometheus gets metrics ports (MinIO serves them on the S3 port), not MySQL
+    expect(ingressAllowed(infra, keycloak, mysql, { number: 3306, name: 'mysql' })).toBe(true);
+    expect(ingressAllowed(infra, prometheus, minio, { number: 9000, name: 's3' })).toBe(true);
+    expect(ingressAllowed(infra, prometheus, etcd, { number: 2381, name: 'metrics' })).toBe(true);
+    expect(ingressAllowed(infra, prometheus, mysql, { number: 3306, name: 'mysql' })).toBe(false);
+    // Keycloak: /auth through the Istio ingress gateway, the management port not
+    expect(ingressAllowed(infra, ingressGateway, keycloak, { number: 8080, name: 'http' })).toBe(true);
+    expect(ingressAllowed(infra, ingressGateway, keycloak, { number: 9000, name: 'management' })).toBe(false);
+
+    // the check fails: a workload without a policy, a namespace missing, a rule open to every namespace
+    const withoutRedisPolicy = await templateChart(binary, dir, 'infrastructure', 'values-prod.yaml', ['--set', 'redis.networkPolicy.enabled=false']);
+    expect(checkInfrastructureNetworkPolicies(withoutRedisPolicy, withoutRedisPolicy)).toEqual(['StatefulSet one-data-infra/redis: no NetworkPolicy selects its pods']);
+    const withoutModel = await templateChart(binary, dir, 'infrastructure', 'values-prod.yaml', ['--set', 'global.networkPolicy.allowedNamespaces={one-data-data,one-data-agent}']);
+    const blocked = checkInfrastructureNetworkPolicies(objects('model-studio', 'values-prod.yaml'), withoutModel);
+    expect(blocked).toContainEqual(expect.stringMatching(/^Deployment one-data-model\/model-api container api: DATABASE_URL .*blocks one-data-model from StatefulSet one-data-infra\/mysql port mysql$/));
+    expect(blocked).toContainEqual(expect.stringMatching(/model-api container api: REDIS_SENTINELS redis-0\..*blocks one-data-model from StatefulSet one-data-infra\/redis port sentinel$/));
+    const withoutKeycloakDb = await templateChart(binary, dir, 'infrastructure', 'values.yaml', ['--set', 'mysql.networkPolicy.allowedPods=null']);
+    expect(checkInfrastructureNetworkPolicies(withoutKeycloakDb, withoutKeycloakDb)).toEqual([
+      'Deployment one-data-system/keycloak container keycloak: KC_DB_URL_HOST mysql.one-data-infra.svc.cluster.local:3306: a NetworkPolicy blocks one-data-system from StatefulSet one-data-infra/mysql port mysql',
+    ]);
+    const openKafka = await templateChart(binary, dir, 'infrastructure', 'values.yaml', ['--set-json', 'kafka.networkPolicy.extraIngress=[{"from":[{"namespaceSelector":{}}],"ports":[{"port":9092}]}]']);
+    expect(checkInfrastructureNetworkPolicies(openKafka, openKafka)).toEqual([expect.stringMatching(/^NetworkPolicy one-data-infra\/kafka ingress\[2\]: namespaceSelector \{\} allows every namespace$/)]);
   });
 
   it('records serving manifests only when api.servingControl.enabled=false: no Role, no API token', async () => {

@@ -70,16 +70,39 @@ describe('createRedisClient', () => {
     expect(redis.options.sentinels).toEqual([{ host: '127.0.0.1', port: sentinel.port }]);
   });
 
-  it.skipIf(unavailable)('follows a failover when the primary dies: commands and a duplicate()d subscriber move to the promoted replica', async () => {
-    const primary = started(await startRedisServer());
-    const replica = started(await startRedisServer({ replicaOf: primary.port }));
+  it.skipIf(unavailable)('authenticates to a sentinel that requires the Redis password (requirepass) with REDIS_URL\'s password, and fails with NOAUTH without it', async () => {
+    // As the infrastructure chart runs them: one password for the servers and the sentinels. The
+    // characters that need percent-encoding in a URL show that the client decodes it.
+    const password = `p@ss word/${randomBytes(4).toString('hex')}`;
+    const primary = started(await startRedisServer({ password }));
     const name = `test-${randomBytes(4).toString('hex')}`;
-    const sentinel = started(await startRedisSentinel(name, primary));
-    const config = { REDIS_URL: 'redis://127.0.0.1:1/0', REDIS_SENTINELS: `${sentinel.host}:${sentinel.port}`, REDIS_SENTINEL_MASTER: name };
+    const sentinel = started(await startRedisSentinel(name, { ...primary, password }, { requirepass: password }));
+    const config = (url: string) => ({ REDIS_URL: url, REDIS_SENTINELS: `${sentinel.host}:${sentinel.port}`, REDIS_SENTINEL_MASTER: name });
+
+    const redis = client(createRedisClient(config(`redis://:${encodeURIComponent(password)}@127.0.0.1:1/0`), { maxRetriesPerRequest: 1 }));
+    expect(await redis.ping()).toBe('PONG');
+    expect(await serverPort(redis)).toBe(primary.port);
+
+    // No retries: the first round over the sentinels decides.
+    const once = { lazyConnect: true, sentinelRetryStrategy: () => null, maxRetriesPerRequest: 0 };
+    const anonymous = client(createRedisClient(config('redis://127.0.0.1:1/0'), once));
+    await expect(anonymous.connect()).rejects.toThrow(/NOAUTH Authentication required/);
+    const wrong = client(createRedisClient(config('redis://:wrong@127.0.0.1:1/0'), once));
+    await expect(wrong.connect()).rejects.toThrow(/WRONGPASS/);
+  });
+
+  it.skipIf(unavailable)('follows a failover when the primary dies: commands and a duplicate()d subscriber move to the promoted replica', async () => {
+    // Password-protected servers and sentinel, as in the charts: failover detection authenticates too.
+    const password = randomBytes(12).toString('hex');
+    const primary = started(await startRedisServer({ password }));
+    const replica = started(await startRedisServer({ replicaOf: primary.port, password }));
+    const name = `test-${randomBytes(4).toString('hex')}`;
+    const sentinel = started(await startRedisSentinel(name, { ...primary, password }, { requirepass: password }));
+    const config = { REDIS_URL: `redis://:${password}@127.0.0.1:1/0`, REDIS_SENTINELS: `${sentinel.host}:${sentinel.port}`, REDIS_SENTINEL_MASTER: name };
     const redis = client(createRedisClient(config));
     const subscriber = client(redis.duplicate());
     await subscriber.subscribe('events');
-    const admin = client(new Redis({ host: sentinel.host, port: sentinel.port }));
+    const admin = client(new Redis({ host: sentinel.host, port: sentinel.port, password }));
 
     await redis.set('before', 'written to the first primary');
     expect(await serverPort(redis)).toBe(primary.port);

@@ -58,29 +58,43 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-/** A throwaway redis-server on a free port without persistence; `replicaOf` makes it replicate that port. */
-export function startRedisServer(options: { replicaOf?: number } = {}): Promise<RedisProcess> {
+/** A config-file string: quoted, so passwords with spaces or quotes survive. */
+const quoted = (value: string): string => JSON.stringify(value);
+
+/**
+ * A throwaway redis-server on a free port without persistence; `replicaOf` makes it replicate that
+ * port, `password` requires it (requirepass) and uses it towards its primary (masterauth).
+ */
+export function startRedisServer(options: { replicaOf?: number; password?: string } = {}): Promise<RedisProcess> {
   const replica = options.replicaOf === undefined ? [] : [`replicaof 127.0.0.1 ${options.replicaOf}`];
-  return startRedisProcess(['save ""', 'appendonly no', ...replica]);
+  const auth = options.password ? [`requirepass ${quoted(options.password)}`, `masterauth ${quoted(options.password)}`] : [];
+  return startRedisProcess(['save ""', 'appendonly no', ...replica, ...auth], [], options.password);
 }
 
 /**
  * A real Redis Sentinel on a free port monitoring `master` as `name`, with quorum 1 (it alone decides
- * a failover) and a 1 s down-after, so a test's failover takes seconds.
+ * a failover) and a 1 s down-after, so a test's failover takes seconds. `requirepass` makes the
+ * sentinel itself demand a password, as the infrastructure chart's sentinels do.
  */
-export function startRedisSentinel(name: string, master: { host: string; port: number; password?: string }): Promise<RedisProcess> {
+export function startRedisSentinel(
+  name: string,
+  master: { host: string; port: number; password?: string },
+  options: { requirepass?: string } = {},
+): Promise<RedisProcess> {
   return startRedisProcess(
     [
       `sentinel monitor ${name} ${master.host} ${master.port} 1`,
-      ...(master.password ? [`sentinel auth-pass ${name} ${master.password}`] : []),
+      ...(master.password ? [`sentinel auth-pass ${name} ${quoted(master.password)}`] : []),
       `sentinel down-after-milliseconds ${name} 1000`,
       `sentinel failover-timeout ${name} 10000`,
+      ...(options.requirepass ? [`requirepass ${quoted(options.requirepass)}`] : []),
     ],
     ['--sentinel'],
+    options.requirepass,
   );
 }
 
-async function startRedisProcess(config: string[], args: string[] = []): Promise<RedisProcess> {
+async function startRedisProcess(config: string[], args: string[] = [], password?: string): Promise<RedisProcess> {
   // Its own directory: a sentinel rewrites its config file as it learns about the group.
   const dir = await mkdtemp(join(tmpdir(), 'one-data-redis-'));
   const port = await freePort();
@@ -116,7 +130,7 @@ async function startRedisProcess(config: string[], args: string[] = []): Promise
     await rm(dir, { recursive: true, force: true });
   };
   for (const deadline = Date.now() + 10_000; Date.now() < deadline && !ended; await sleep(50)) {
-    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const probe = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
