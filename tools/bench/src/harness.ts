@@ -25,7 +25,9 @@ export async function startServerProcess(
   const port = await freePort();
   // TypeScript sources run through tsx; a built bundle (.js) runs as it would in the image.
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...loader, entry, ...args(port)], {
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under test
+  const nodeArgs = process.env['BENCH_NODE_ARGS']?.split(/\s+/).filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, entry, ...args(port)], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -30,6 +30,9 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
     enableKeepAlive: true,
     // Store and read DATETIMEs as UTC whatever the server's time zone.
     timezone: 'Z',
+    // mysql2 otherwise captures a stack trace on every query to decorate a possible error (about 7 % of
+    // a simple read's CPU); a failed query still reports its SQL and the server's message.
+    trace: false,
   });
   const db = drizzle(pool, { schema: options.schema, mode: 'default' });
   let closed: Promise<void> | undefined;
