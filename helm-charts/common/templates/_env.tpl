@@ -84,7 +84,8 @@ global.database.existingSecretUrlKey.
 {{- end }}
 {{- end }}
 {{- $redis := $g.redis | default dict -}}
-{{- if and $redis.host $redis.existingSecret (ne ($values.redis | default dict).enabled false) }}
+{{- /* frontends (no platform env) serve files: no Redis credentials */ -}}
+{{- if and $redis.host $redis.existingSecret (ne ($values.redis | default dict).enabled false) (ne ($values.platformEnv | toString) "false") }}
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:

@@ -129,6 +129,16 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
     expect(checkVirtualServices(built, platformGateway)).toEqual([]);
   });
 
+  it('gives Redis credentials to the platform services only, not to the frontends', () => {
+    const all = objects('one-data', 'values-prod.yaml');
+    const withRedis = (name: string): boolean =>
+      podSpec(all.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!).containers.some((c: { env?: { name: string }[] }) =>
+        (c.env ?? []).some((e) => e.name === 'REDIS_PASSWORD'),
+      );
+    expect(['data-api', 'model-api', 'agent-api'].map(withRedis)).toEqual([true, true, true]);
+    expect(['data-frontend', 'agent-frontend'].map(withRedis)).toEqual([false, false]);
+  });
+
   it('routes exactly as the dev gateway does: its route table is the rendered VirtualServices', () => {
     type Http = { match: { uri: { prefix: string } }[]; route: { destination: { host: string } }[] };
     const rendered = (['data', 'model-studio', 'agent'] as const).flatMap((chart) =>
