@@ -1,13 +1,14 @@
-// helm-charts/deploy.sh --dry-run prints the seed §4.3 / §5.1 / §5.2 sequence without touching a cluster.
+// tools/deploy/deploy.sh --dry-run prints the seed §4.3 / §5.1 / §5.2 sequence without touching a cluster.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { chartsRoot } from '../src/params.js';
+import { workspaceRoot } from '../src/helm.js';
 
 const run = promisify(execFile);
+const DEPLOY = join(workspaceRoot, 'tools', 'deploy', 'deploy.sh');
 const deploy = async (...args: string[]): Promise<string[]> =>
-  (await run('bash', [join(chartsRoot, 'deploy.sh'), ...args, '--dry-run'])).stdout.trim().split('\n');
+  (await run('bash', [DEPLOY, ...args, '--dry-run'])).stdout.trim().split('\n');
 
 describe('deploy.sh --dry-run', () => {
   it('installs namespaces, infrastructure, waits, then data, model, agent, monitoring, then health checks', async () => {
@@ -47,6 +48,6 @@ describe('deploy.sh --dry-run', () => {
   });
 
   it('refuses an upgrade without a tag', async () => {
-    await expect(run('bash', [join(chartsRoot, 'deploy.sh'), 'upgrade', '--dry-run'])).rejects.toThrow(/needs --tag/);
+    await expect(run('bash', [DEPLOY, 'upgrade', '--dry-run'])).rejects.toThrow(/needs --tag/);
   });
 });

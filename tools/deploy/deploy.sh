@@ -6,7 +6,7 @@
 # --dry-run prints every helm/kubectl command instead of running it. Stops at the first failure with a report.
 set -euo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CHARTS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../helm-charts" && pwd)"
 HELM="${HELM:-helm}"
 KUBECTL="${KUBECTL:-kubectl}"
 ENVIRONMENT=prod
@@ -53,14 +53,14 @@ fail() {
   exit 1
 }
 values_args() { # chart
-  local file="$HERE/$1/values-$ENVIRONMENT.yaml"
+  local file="$CHARTS/$1/values-$ENVIRONMENT.yaml"
   [ -f "$file" ] && printf -- '-f\n%s\n' "$file"
 }
 
 build_dependencies() {
   step "building chart dependencies"
-  for sub in "$HERE"/infrastructure/charts/*/; do run "$HELM" dependency update --skip-refresh "${sub%/}"; done
-  for chart in data model-studio agent monitoring infrastructure one-data; do run "$HELM" dependency update --skip-refresh "$HERE/$chart"; done
+  for sub in "$CHARTS"/infrastructure/charts/*/; do run "$HELM" dependency update --skip-refresh "${sub%/}"; done
+  for chart in data model-studio agent monitoring infrastructure one-data; do run "$HELM" dependency update --skip-refresh "$CHARTS/$chart"; done
 }
 
 install() {
@@ -69,18 +69,18 @@ install() {
   # namespaces first through kubectl (the release must live in one), carrying Helm ownership so the
   # platform release adopts them
   if $DRY_RUN; then
-    echo "$HELM template one-data-platform $HERE/one-data -n one-data-system --show-only templates/namespaces.yaml | $KUBECTL apply -f -"
+    echo "$HELM template one-data-platform $CHARTS/one-data -n one-data-system --show-only templates/namespaces.yaml | $KUBECTL apply -f -"
   else
-    "$HELM" template one-data-platform "$HERE/one-data" -n one-data-system --show-only templates/namespaces.yaml | "$KUBECTL" apply -f - || fail "namespaces"
+    "$HELM" template one-data-platform "$CHARTS/one-data" -n one-data-system --show-only templates/namespaces.yaml | "$KUBECTL" apply -f - || fail "namespaces"
   fi
-  run "$HELM" upgrade --install one-data-platform "$HERE/one-data" -n one-data-system $(values_args one-data) \
+  run "$HELM" upgrade --install one-data-platform "$CHARTS/one-data" -n one-data-system $(values_args one-data) \
     --set infrastructure.enabled=false,data.enabled=false,model-studio.enabled=false,agent.enabled=false,monitoring.enabled=false \
     --wait --timeout "$TIMEOUT" || fail "platform objects" one-data-system
 
   for layer in "${LAYERS[@]}"; do
     IFS=: read -r chart release namespace <<<"$layer"
     step "$chart -> release $release in $namespace"
-    run "$HELM" upgrade --install "$release" "$HERE/$chart" -n "$namespace" $(values_args "$chart") \
+    run "$HELM" upgrade --install "$release" "$CHARTS/$chart" -n "$namespace" $(values_args "$chart") \
       --wait --timeout "$TIMEOUT" || fail "helm upgrade --install $release" "$namespace"
     if [ "$chart" = infrastructure ]; then
       step "waiting for the infrastructure to be ready (seed §5.1)"
@@ -114,7 +114,7 @@ upgrade() {
     else
       "$HELM" get values "$release" -n "$namespace" -o yaml >"$release-backup-values.yaml"
     fi
-    if ! run "$HELM" upgrade "$release" "$HERE/$chart" -n "$namespace" $(values_args "$chart") --reuse-values \
+    if ! run "$HELM" upgrade "$release" "$CHARTS/$chart" -n "$namespace" $(values_args "$chart") --reuse-values \
       --set "global.imageTag=$TAG" --wait --timeout 10m; then
       step "upgrade failed: rolling $release back"
       run "$HELM" rollback "$release" -n "$namespace" --wait
