@@ -1,6 +1,7 @@
 import type { Principal } from '@one-data/auth';
 import { createDatabase, registerDatabase } from '@one-data/db';
-import { createRedisClient, createService, type ServiceApp, type ServiceOptions } from '@one-data/service-kit';
+import { createService, type ServiceApp, type ServiceOptions } from '@one-data/service-kit';
+import { createRedisClient } from '@one-data/service-kit/redis';
 import { ApiKeyRepository } from './apikeys/repository.js';
 import { API_KEY_PREFIX } from './apikeys/secrets.js';
 import { ApiKeyService } from './apikeys/service.js';

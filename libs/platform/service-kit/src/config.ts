@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
-import { SENTINELS_EXAMPLE, parseSentinels } from './redis.js';
+import { SENTINELS_EXAMPLE, parseSentinels } from './sentinels.js';
 
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),

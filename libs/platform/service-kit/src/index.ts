@@ -2,7 +2,6 @@ export { Type, type Static, type TSchema } from 'typebox';
 export { ProblemError, notFound, badRequest, conflict } from '@one-data/errors';
 export { type CommonConfig, CommonConfigSchema, ConfigError, DATABASE_URL, defineConfig, loadConfig } from './config.js';
 export { createService, type ServiceApp, type ServiceOptions } from './create-service.js';
-export { createRedisClient, parseSentinels, type RedisConfig } from './redis.js';
 export { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem.js';
 export {
   DEFAULT_PAGE_SIZE,

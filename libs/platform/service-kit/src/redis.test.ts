@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, redisServerUnavailable, startRedisSentinel, startRedisServer, type RedisProcess } from '@one-data/testing';
-import { createRedisClient, parseSentinels } from './redis.js';
+import { createRedisClient } from './redis.js';
+import { parseSentinels } from './sentinels.js';
 
 const unavailable = redisServerUnavailable();
 if (unavailable) console.warn(`Skipping the Redis Sentinel tests: ${unavailable}`);

@@ -1,20 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { CommonConfig } from './config.js';
+import { SENTINELS_EXAMPLE, parseSentinels } from './sentinels.js';
 
 export type RedisConfig = Pick<CommonConfig, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER'>;
-
-export const SENTINELS_EXAMPLE = 'redis-0.redis-headless:26379,redis-1.redis-headless:26379';
-
-const ADDRESS = /^([A-Za-z0-9_.-]+):(\d{1,5})$/;
-
-/** `host:port,host:port` as ioredis sentinel addresses; undefined when an entry is not host:port. */
-export function parseSentinels(list: string): { host: string; port: number }[] | undefined {
-  const addresses = list.split(',').map((entry) => {
-    const [, host, port] = ADDRESS.exec(entry.trim()) ?? [];
-    return host && Number(port) >= 1 && Number(port) <= 65535 ? { host, port: Number(port) } : undefined;
-  });
-  return addresses.every((address) => address !== undefined) ? addresses : undefined;
-}
 
 /** The password of a redis:// URL, decoded as ioredis decodes it; undefined when it has none. */
 function redisUrlPassword(url: string | undefined): string | undefined {
