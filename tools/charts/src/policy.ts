@@ -376,7 +376,7 @@ function containerEnv(objects: K8sObject[], workload: K8sObject, container: Any)
 /** The pod template labels and namespace of a workload. */
 export const podOf = (workload: K8sObject): PodRef => ({ namespace: workload.metadata.namespace ?? '', labels: podLabels(workload) });
 
-export const SENTINEL_PORT = 26379;
+const SENTINEL_PORT = 26379;
 
 /**
  * Platform services that use Redis (REDIS_URL in their env) against the Redis StatefulSet in `infra` (the

@@ -88,7 +88,7 @@ export function chartRoutes(helmChartsDir: string): ChartRoute[] {
 const SERVE_ENV_FILES = ['.env.serve.local', '.env.serve', '.serve.local.env', '.serve.env', '.env.local', '.local.env', '.env'];
 
 /** The PORT `nx serve <service>` gives apps/<service>, read from the .env files Nx loads. */
-export function appDevPort(workspaceRoot: string, service: string): DevPort {
+function appDevPort(workspaceRoot: string, service: string): DevPort {
   const appDir = join(workspaceRoot, 'apps', service);
   if (!existsSync(appDir)) return { missing: `no apps/${service}` };
   for (const dir of [appDir, workspaceRoot]) {
